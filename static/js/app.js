@@ -1,0 +1,135 @@
+/* Support Dashboard: small progressive enhancements on top of htmx. Every page works without
+   this file; it adds keyboard paths, drafts and the loading bar. No inline scripts (CSP). */
+(function () {
+  "use strict";
+
+  const typingTarget = (el) =>
+    el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+
+  /* Loading bar while any htmx request is in flight. */
+  let inFlight = 0;
+  document.addEventListener("htmx:beforeRequest", () => {
+    inFlight += 1;
+    document.body.classList.add("is-loading");
+  });
+  const done = () => {
+    inFlight = Math.max(0, inFlight - 1);
+    if (!inFlight) document.body.classList.remove("is-loading");
+  };
+  document.addEventListener("htmx:afterRequest", done);
+  document.addEventListener("htmx:sendAbort", done);
+
+  /* Errors from htmx requests render into the page, never vanish: 4xx answers carry their own
+     fragment (see the htmx-config meta in base.html); a 5xx or a network failure shows a notice
+     and tells the form, which keeps its text. */
+  document.addEventListener("htmx:responseError", (event) => {
+    showNotice("Something went wrong on the dashboard's side. Nothing was lost; try again.", "error");
+    const form = event.detail.elt.closest("form");
+    if (form) form.dispatchEvent(new CustomEvent("dashboard:send-failed", { bubbles: true }));
+  });
+  document.addEventListener("htmx:sendError", (event) => {
+    showNotice("The dashboard could not be reached. Check your connection and try again.", "error");
+    const form = event.detail.elt.closest("form");
+    if (form) form.dispatchEvent(new CustomEvent("dashboard:send-failed", { bubbles: true }));
+  });
+  document.addEventListener("htmx:timeout", (event) => {
+    const form = event.detail.elt.closest("form");
+    if (form) form.dispatchEvent(new CustomEvent("dashboard:send-timeout", { bubbles: true }));
+  });
+
+  function showNotice(text, level) {
+    const box = document.getElementById("notices");
+    if (!box) return;
+    const div = document.createElement("div");
+    div.className = "flash flash-" + (level || "info");
+    div.setAttribute("role", "status");
+    div.textContent = text;
+    box.appendChild(div);
+    setTimeout(() => div.remove(), 8000);
+  }
+  window.dashboardNotice = showNotice;
+
+  /* Narrow screens: the navigation is a menu. */
+  document.addEventListener("click", (event) => {
+    const toggle = event.target.closest("[data-nav-toggle]");
+    if (!toggle) return;
+    const nav = document.getElementById(toggle.getAttribute("aria-controls"));
+    const open = !nav.classList.contains("is-open");
+    nav.classList.toggle("is-open", open);
+    toggle.setAttribute("aria-expanded", String(open));
+  });
+
+  /* Shortcuts dialog. */
+  function openShortcuts() {
+    const dialog = document.getElementById("shortcuts");
+    if (dialog && !dialog.open) dialog.showModal();
+  }
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-shortcuts-open]")) {
+      event.preventDefault();
+      openShortcuts();
+    }
+  });
+
+  /* Keyboard. Elements declare their own key with data-key="r"; the handler clicks links and
+     buttons, focuses fields. Lists declare data-row-list and their rows data-row for j/k. */
+  let pendingG = false;
+  document.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (typingTarget(document.activeElement)) {
+      if (event.key === "Escape") document.activeElement.blur();
+      return;
+    }
+    if (document.querySelector("dialog[open]")) return;
+    const key = event.key;
+    if (pendingG) {
+      pendingG = false;
+      const target = document.querySelector(`[data-go="${key}"]`);
+      if (target) {
+        event.preventDefault();
+        target.click();
+      }
+      return;
+    }
+    if (key === "g") {
+      pendingG = true;
+      setTimeout(() => (pendingG = false), 1200);
+      return;
+    }
+    if (key === "?") {
+      event.preventDefault();
+      openShortcuts();
+      return;
+    }
+    if (key === "j" || key === "k") {
+      if (moveRow(key === "j" ? 1 : -1)) {
+        event.preventDefault();
+        return;
+      }
+    }
+    const target = document.querySelector(`[data-key="${CSS.escape(key)}"]`);
+    if (!target) return;
+    event.preventDefault();
+    if (typingTarget(target)) {
+      target.focus();
+      if (target.select && target.type !== "textarea") target.select();
+    } else {
+      target.click();
+    }
+  });
+
+  function rows() {
+    const list = document.querySelector("[data-row-list]");
+    return list ? Array.from(list.querySelectorAll("[data-row]")) : [];
+  }
+  function moveRow(step) {
+    const all = rows();
+    if (!all.length) return false;
+    const current = all.indexOf(document.activeElement.closest("[data-row]"));
+    const next = all[Math.min(all.length - 1, Math.max(0, current < 0 ? 0 : current + step))];
+    next.focus();
+    next.scrollIntoView({ block: "nearest" });
+    return true;
+  }
+  window.dashboardRows = rows;
+})();

@@ -1,0 +1,40 @@
+"""Shared fixtures: users, logged-in clients and the simulated WordPress sites."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+pytest_plugins = ["tests.e2e.browser"]
+
+
+@pytest.fixture
+def password() -> str:
+    return "correct horse battery staple"
+
+
+@pytest.fixture
+def user(db, password):
+    return get_user_model().objects.create_user(
+        "agent", email="agent@example.test", password=password, first_name="Jordan", last_name="Doe"
+    )
+
+
+@pytest.fixture
+def other_user(db, password):
+    return get_user_model().objects.create_user(
+        "other", email="other@example.test", password=password
+    )
+
+
+@pytest.fixture
+def agent_client(client, user):
+    client.force_login(user)
+    return client
+
+
+def pytest_collection_modifyitems(items):
+    # Journeys in tests/e2e/ carry the e2e marker, so CI's second pass can leave them out.
+    for item in items:
+        if "/tests/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.e2e)

@@ -1,0 +1,69 @@
+"""Settings behave as documented: strict in production, friendly on a laptop."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k" * 20 + "-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "CREDENTIALS_KEYS": "n8ZC1Xl4Yk2mY4iQpC1l0aY8xTqzZ3h0C2Vb2v2m5oA=",
+    "ALLOWED_HOSTS": "support.example.com",
+    "CSRF_TRUSTED_ORIGINS": "https://support.example.com",
+}
+
+
+def manage(*args: str, env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "DATABASE_URL"}
+    for name in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        clean.pop(name, None)
+    clean["DATA_DIR"] = str(tmp_path)
+    return subprocess.run(
+        [sys.executable, str(settings.BASE_DIR / "manage.py"), *args],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_is_clean_with_production_variables(tmp_path):
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV, tmp_path=tmp_path
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_missing_secret_key_in_production_names_the_variable(tmp_path):
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    result = manage("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_missing_credentials_keys_in_production_names_the_variable(tmp_path):
+    env = {**PRODUCTION_ENV, "CREDENTIALS_KEYS": ""}
+    result = manage("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "CREDENTIALS_KEYS is not set" in result.stderr
+
+
+def test_laptop_defaults_need_no_configuration(tmp_path):
+    result = manage("check", env={"DEBUG": "true"}, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "secret_key.txt").exists()
+    assert (tmp_path / "credentials_key.txt").exists()
+
+
+def test_production_settings_enforce_https_behind_the_proxy():
+    # The test settings are the production module (DEBUG off) with the SSL redirect disabled
+    # for the plain-HTTP test client.
+    assert settings.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
+    assert settings.SESSION_COOKIE_SECURE is False  # overridden for tests only
+    assert settings.SECURE_HSTS_SECONDS >= 31536000

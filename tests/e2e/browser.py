@@ -1,0 +1,63 @@
+"""Browser journeys: pytest-playwright driving Debian's Chromium.
+
+The browser is found at ``CHROMIUM_PATH``, else ``/usr/bin/chromium``, else Playwright's own
+download. When none exists the journeys are skipped with a reason saying how to install one,
+unless ``E2E_REQUIRED=1`` (CI), where a missing browser fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from
+# such a thread unless told that this is deliberate (tests only).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+INSTALL_HINT = (
+    "no Chromium found: install Debian's (apt-get install -y chromium), set CHROMIUM_PATH, "
+    "or run `playwright install chromium`"
+)
+
+
+def chromium_executable() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def _playwright_has_own_browser() -> bool:
+    cache = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH", Path.home() / ".cache/ms-playwright"))
+    return cache.exists() and any(cache.glob("chromium*"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    executable = chromium_executable()
+    if executable:
+        return {**browser_type_launch_args, "executable_path": executable}
+    if _playwright_has_own_browser() or shutil.which("chromium-browser"):
+        return browser_type_launch_args
+    if os.environ.get("E2E_REQUIRED") == "1":
+        pytest.fail(INSTALL_HINT)
+    pytest.skip(INSTALL_HINT)
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1440, "height": 900}, "locale": "en-GB"}
+
+
+@pytest.fixture
+def logged_in_page(page, live_server, user, password):
+    """A Chromium page logged in as ``user`` through the real login form."""
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    return page
