@@ -1,0 +1,382 @@
+"""FluentCRM 2.9 REST routes (namespace fluent-crm/v2), answered like the plugin."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from . import serialize as s
+from .data import User
+from .wp import Route
+
+if TYPE_CHECKING:
+    from .app import Reply, Request, SimulatedSite
+
+NS = "/fluent-crm/v2"
+NOT_FOUND = {"message": "Subscriber not found"}
+SORTABLE = frozenset(s.CONTACT_COLUMNS)
+NOTE_TYPES = [
+    ("note", "Note"), ("call", "Call"), ("email", "Email"), ("meeting", "Meeting"),
+    ("quote_sent", "Quote: Sent"), ("quote_accepted", "Quote: Accepted"),
+    ("quote_refused", "Quote: Refused"), ("invoice_sent", "Invoice: Sent"),
+    ("invoice_part_paid", "Invoice: Part Paid"), ("invoice_paid", "Invoice: Paid"),
+    ("invoice_refunded", "Invoice: Refunded"), ("transaction", "Transaction"),
+    ("feedback", "Feedback"), ("tweet", "Tweet"), ("facebook_post", "Facebook Post"),
+]  # fmt: skip
+NUMERIC_STRINGS = frozenset({"total_points", "life_time_value", "is_public"})
+
+
+def _reply(status: int, body: Any = None, **kwargs: Any) -> Reply:
+    from .app import Reply
+
+    return Reply(status, body, **kwargs)
+
+
+def _bench(started: float) -> float:
+    return time.perf_counter() - started
+
+
+def _int(value: Any, default: int | None = None) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return default
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, dict):
+        return list(value.values())
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+def _pivot(site: SimulatedSite, contact: dict, object_id: int, kind: str) -> dict[str, Any]:
+    stamp = site.clock.local(contact["created_at"])
+    return {
+        "subscriber_id": str(contact["id"]),
+        "object_id": str(object_id),
+        "object_type": f"FluentCrm\\App\\Models\\{kind}",
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+
+
+def _local_row(site: SimulatedSite, row: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in row.items():
+        if hasattr(value, "astimezone"):
+            out[key] = site.clock.local(value)
+        elif key in NUMERIC_STRINGS and value is not None:
+            out[key] = str(value)
+        else:
+            out[key] = value
+    return out
+
+
+def contact_tags(site: SimulatedSite, contact: dict[str, Any]) -> list[dict[str, Any]]:
+    tags = site.store.crm_tags
+    return [
+        _local_row(site, tags[t]) | {"pivot": _pivot(site, contact, t, "Tag")}
+        for t in contact["tag_ids"]
+        if t in tags
+    ]
+
+
+def contact_lists(site: SimulatedSite, contact: dict[str, Any]) -> list[dict[str, Any]]:
+    lists = site.store.crm_lists
+    return [
+        _local_row(site, lists[x]) | {"pivot": _pivot(site, contact, x, "Lists")}
+        for x in contact["list_ids"]
+        if x in lists
+    ]
+
+
+def _photo(request: Request) -> str:
+    return f"{request.base_url}/wp-content/plugins/fluent-crm/assets/images/avatar.png"
+
+
+def contact_row(
+    site: SimulatedSite, request: Request, contact: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in s.CONTACT_COLUMNS:
+        value = contact.get(key)
+        if hasattr(value, "astimezone"):
+            out[key] = site.clock.local(value)
+        elif key in NUMERIC_STRINGS and value is not None:
+            out[key] = str(value)
+        else:
+            out[key] = value
+    out.update(extra)
+    out["full_name"] = s.full_name(contact)
+    out["photo"] = _photo(request)
+    out["tags"] = contact_tags(site, contact)
+    out["lists"] = contact_lists(site, contact)
+    return out
+
+
+def _values(contact: dict[str, Any]) -> Any:
+    # PHP serialises an empty associative array as [] and a filled one as an object.
+    return dict(contact["custom_values"]) if contact["custom_values"] else []
+
+
+def subscribers_index(site: SimulatedSite, request: Request) -> Reply:
+    started = time.perf_counter()
+    query = request.query
+    page = max(1, _int(query.get("page"), 1) or 1)
+    per_page = max(1, _int(query.get("per_page"), 15) or 15)
+    search = str(query.get("search") or "").strip().lower()
+    tags = {_int(t) for t in _as_list(query.get("tags"))}
+    lists = {_int(x) for x in _as_list(query.get("lists"))}
+    statuses = {str(x) for x in _as_list(query.get("statuses"))}
+    sort_by = str(query.get("sort_by") or "id")
+    if sort_by not in SORTABLE:
+        sort_by = "id"
+    descending = str(query.get("sort_type") or "DESC").upper() != "ASC"
+    with_custom = str(query.get("custom_fields") or "") == "true"
+    rows = []
+    for contact in site.store.contacts.values():
+        if search:
+            name = f"{contact['first_name']} {contact['last_name']}".lower()
+            if search not in contact["email"].lower() and search not in name:
+                continue
+        if tags and not tags.intersection(contact["tag_ids"]):
+            continue
+        if lists and not lists.intersection(contact["list_ids"]):
+            continue
+        if statuses and contact["status"] not in statuses:
+            continue
+        rows.append(contact)
+
+    def key(contact: dict[str, Any]) -> tuple:
+        value = contact.get(sort_by)
+        if isinstance(value, str):
+            value = value.lower()
+        return (value is not None, value if value is not None else 0, contact["id"])
+
+    rows.sort(key=key, reverse=descending)
+    chunk = rows[(page - 1) * per_page : page * per_page]
+    data = [
+        contact_row(site, request, c, **({"custom_fields": _values(c)} if with_custom else {}))
+        for c in chunk
+    ]
+    return _reply(
+        200,
+        {
+            "subscribers": s.crm_page(data, len(rows), page, per_page, f"/wp-json{NS}/subscribers"),
+            "custom": query.get("custom_fields") or None,
+            "__bench": _bench(started),
+        },
+    )
+
+
+def _find(site: SimulatedSite, request: Request) -> dict[str, Any] | None:
+    cid = int(request.args["id"])
+    email = request.query.get("get_by_email")
+    if cid == 0 and isinstance(email, str) and email.strip():
+        return site.store.contact_by_email(email)
+    return site.store.contacts.get(cid)
+
+
+def subscriber_show(site: SimulatedSite, request: Request) -> Reply:
+    started = time.perf_counter()
+    contact = _find(site, request)
+    if contact is None:
+        return _reply(422, dict(NOT_FOUND))
+    relations = [str(w) for w in _as_list(request.query.get("with"))]
+    extra: dict[str, Any] = {}
+    if "stats" in relations:
+        extra["stats"] = dict(contact["stats"])
+    if "subscriber.custom_values" in relations:
+        extra["custom_values"] = dict(contact["custom_values"])
+    body: dict[str, Any] = {"subscriber": contact_row(site, request, contact, **extra)}
+    if "custom_fields" in relations:
+        body["custom_fields"] = [dict(f) for f in site.store.custom_fields]
+    body["__bench"] = _bench(started)
+    return _reply(200, body)
+
+
+def subscriber_notes(site: SimulatedSite, request: Request) -> Reply:
+    started = time.perf_counter()
+    contact = _find(site, request)
+    if contact is None:
+        return _reply(422, dict(NOT_FOUND))
+    page = max(1, _int(request.query.get("page"), 1) or 1)
+    per_page = max(1, _int(request.query.get("per_page"), 15) or 15)
+    notes = sorted(site.store.contact_notes.get(contact["id"], []), key=lambda n: -n["id"])
+    rows = []
+    for note in notes[(page - 1) * per_page : page * per_page]:
+        row = _local_row(site, note)
+        row["subscriber_id"] = str(note["subscriber_id"])
+        row["created_by"] = str(note["created_by"])
+        row["is_private"] = str(note["is_private"])
+        author = site.store.persons.get(note["created_by"])
+        row["added_by"] = (
+            {"ID": note["created_by"], "display_name": s.full_name(author)} if author else None
+        )
+        rows.append(row)
+    path = f"/wp-json{NS}/subscribers/{contact['id']}/notes"
+    fields = {
+        "type": {
+            "type": "input-option",
+            "label": "Type",
+            "id": "fc_note_type",
+            "name": "type",
+            "options": [{"id": key, "label": label} for key, label in NOTE_TYPES],
+        },
+        "created_at": {
+            "type": "input-date",
+            "data_type": "datetime",
+            "name": "created_at",
+            "label": "Date Time",
+            "id": "fc_note_title",
+            "value_format": "yyyy-MM-dd HH:mm:ss",
+            "help": "keep blank for current time",
+        },
+        "title": {
+            "type": "input-text",
+            "name": "title",
+            "label": "Title",
+            "id": "fc_note_title",
+            "placeholder": "Your Note Title",
+        },
+        "description": {
+            "type": "wp-editor",
+            "name": "description",
+            "label": "Description",
+            "id": "fc_note_desc",
+        },
+    }
+    return _reply(
+        200,
+        {
+            "notes": s.crm_page(rows, len(notes), page, per_page, path),
+            "fields": {"fields": fields},
+            "__bench": _bench(started),
+        },
+    )
+
+
+def subscriber_support_tickets(site: SimulatedSite, request: Request) -> Reply:
+    started = time.perf_counter()
+    contact = _find(site, request)
+    if contact is None:
+        return _reply(422, dict(NOT_FOUND))
+    rows = []
+    if site.support_enabled:
+        email = contact["email"].lower()
+        store = site.store
+        customer = next(
+            (
+                p
+                for p in store.persons.values()
+                if p["person_type"] == "customer" and (p["email"] or "").lower() == email
+            ),
+            None,
+        )
+        for tid in reversed(store.tickets_by_customer.get(customer["id"], []) if customer else []):
+            ticket = store.tickets.get(tid)
+            if ticket is None:
+                continue
+            link = f"{request.base_url}/wp-admin/admin.php?page=fluent-support#/tickets/{tid}/view"
+            rows.append(
+                {
+                    "id": f"#{tid}",
+                    "title": ticket["title"],
+                    "status": ticket["status"],
+                    "Submitted at": site.clock.local(ticket["created_at"]),
+                    "action": f'<a target="_blank" href="{link}">View Ticket</a>',
+                }
+            )
+    return _reply(
+        200,
+        {
+            "tickets": {
+                "data": rows,
+                "total": len(rows),
+                "columns_config": {
+                    "id": {"label": "ID", "width": "100px"},
+                    "status": {"label": "Status", "width": "120px"},
+                    "Submitted at": {"label": "Submitted at", "width": "150px"},
+                    "action": {"label": "Action", "width": "150px"},
+                },
+            },
+            "__bench": _bench(started),
+        },
+    )
+
+
+def tags_index(site: SimulatedSite, request: Request) -> Reply:
+    started = time.perf_counter()
+    page = max(1, _int(request.query.get("page"), 1) or 1)
+    per_page = max(1, _int(request.query.get("per_page"), 15) or 15)
+    contacts = site.store.contacts.values()
+    tags = sorted(site.store.crm_tags.values(), key=lambda t: -t["id"])
+    rows = [
+        _local_row(site, tag)
+        | {"subscribersCount": sum(1 for c in contacts if tag["id"] in c["tag_ids"])}
+        for tag in tags[(page - 1) * per_page : page * per_page]
+    ]
+    body: dict[str, Any] = {
+        "tags": s.crm_page(rows, len(tags), page, per_page, f"/wp-json{NS}/tags")
+    }
+    if str(request.query.get("all_tags") or "") == "true":
+        body["all_tags"] = [
+            {"id": str(t["id"]), "title": t["title"], "slug": t["slug"]}
+            for t in sorted(site.store.crm_tags.values(), key=lambda t: t["id"])
+        ]
+    body["__bench"] = _bench(started)
+    return _reply(200, body)
+
+
+def lists_index(site: SimulatedSite, request: Request) -> Reply:
+    contacts = site.store.contacts.values()
+    rows = []
+    for item in sorted(site.store.crm_lists.values(), key=lambda x: -x["id"]):
+        members = [c for c in contacts if item["id"] in c["list_ids"]]
+        rows.append(
+            _local_row(site, item)
+            | {
+                "totalCount": len(members),
+                "subscribersCount": sum(1 for c in members if c["status"] == "subscribed"),
+            }
+        )
+    return _reply(200, {"lists": rows, "pagination": {"total": len(rows)}})
+
+
+def custom_fields(site: SimulatedSite, request: Request) -> Reply:
+    started = time.perf_counter()
+    return _reply(
+        200,
+        {"fields": [dict(f) for f in site.store.custom_fields], "__bench": _bench(started)},
+    )
+
+
+def namespace_index(site: SimulatedSite, request: Request) -> Reply:
+    routes = {
+        route.path: {"namespace": NS.strip("/"), "methods": route.allow.split(", ")}
+        for route in ROUTES
+    }
+    return _reply(200, {"namespace": NS.strip("/"), "routes": routes})
+
+
+def crm_policy(user: User | None) -> int | None:
+    if user is None:
+        return 401
+    return None if user.crm_access else 403
+
+
+S = NS + r"/subscribers/(?P<id>[0-9]+)"
+ROUTES = [
+    Route(NS, {"GET": namespace_index}, "GET"),
+    Route(NS + "/subscribers", {"GET": subscribers_index}, "GET, POST, DELETE", crm_policy),
+    Route(S, {"GET": subscriber_show}, "GET, DELETE, PUT", crm_policy),
+    Route(S + "/notes", {"GET": subscriber_notes}, "GET, POST", crm_policy),
+    Route(S + "/support-tickets", {"GET": subscriber_support_tickets}, "GET", crm_policy),
+    Route(NS + "/tags", {"GET": tags_index}, "GET, POST", crm_policy),
+    Route(NS + "/lists", {"GET": lists_index}, "GET, POST", crm_policy),
+    Route(NS + "/custom-fields/contacts", {"GET": custom_fields}, "GET, PUT", crm_policy),
+]

@@ -1,0 +1,277 @@
+"""Replay every in-scope capture of the real plugins against the simulator.
+
+For each recorded request we send the same method, path, query and body with the same kind of
+credentials, then compare status, the important headers, and the body's shape: the same keys
+and JSON types at every depth. Values may differ. Ids in the captured paths belong to the real
+site, so they are mapped to an object of the same kind (for tickets: the same status and the
+same kind of assignee) that the simulator holds, except where the capture is a not-found answer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from dashboard.simulator import ADMIN_APP_PASSWORD, ADMIN_USERNAME
+from dashboard.simulator.data import add_response
+
+CAPTURES = Path(__file__).resolve().parents[2].parent / "shared" / "upstream" / "captures"
+
+REFERENCE_ONLY = {
+    "fs_activity_logger", "fs_options_countries", "fs_settings_menu", "fs_customer_field",
+    "fs_ping", "fs_mailbox_1_tickets", "fs_tickets_agent_insights",
+    "fs_tickets_agent_performance", "fs_reports_day_time_stats", "fs_reports_resolve_growth",
+    "fs_reports_response_growth", "fs_reports_ticket_response_stats",
+    "fs_reports_tickets_growth", "fs_reports_tickets_growth_range", "crm_reports_subscribers",
+    "crm_subscriber_emails", "crm_subscriber_info_widgets",
+    "crm_create_subscriber_duplicate_422", "crm_create_subscriber_invalid_email",
+}  # fmt: skip
+NOT_FOUND_IDS = {"999999", "99999", "999"}
+NUMERIC = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def _load(name: str) -> dict[str, Any]:
+    return json.loads((CAPTURES / f"{name}.json").read_text())
+
+
+def _capture_names() -> list[str]:
+    index = (CAPTURES / "_index.tsv").read_text().splitlines()[1:]
+    names = [line.split("\t")[0] for line in index if line.strip()]
+    return [name for name in names if name not in REFERENCE_ONLY]
+
+
+def _real_tickets() -> dict[int, dict[str, Any]]:
+    """Status and assignee of the real site's tickets, as first seen in the GET captures."""
+    known: dict[int, dict[str, Any]] = {}
+    for name in _capture_names():
+        capture = _load(name)
+        if capture["request"]["method"] != "GET" or capture["status"] != 200:
+            continue
+        body = capture["body"]
+        rows: list[dict[str, Any]] = []
+        if isinstance(body, dict) and isinstance(body.get("tickets"), dict):
+            rows = body["tickets"].get("data", [])
+        elif isinstance(body, dict) and isinstance(body.get("ticket"), dict):
+            rows = [body["ticket"]]
+        for row in rows:
+            if "status" in row and "agent_id" in row:
+                known.setdefault(int(row["id"]), row)
+    return known
+
+
+NAMES = _capture_names()
+REAL_TICKETS = _real_tickets()
+
+
+# ------------------------------------------------------------------------- shape comparison
+def _is_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    return isinstance(value, str) and bool(NUMERIC.match(value))
+
+
+def shape_problems(captured: Any, simulated: Any, where: str = "$") -> list[str]:
+    """Differences in keys and JSON types between a captured and a simulated value."""
+    if captured is None or simulated is None:
+        return []  # null is compatible with anything, in either direction
+    if isinstance(captured, bool) or isinstance(simulated, bool):
+        if isinstance(captured, bool) and isinstance(simulated, bool):
+            return []
+        return [f"{where}: {type(captured).__name__} vs {type(simulated).__name__}"]
+    if isinstance(captured, (int, float)) and not isinstance(captured, bool):
+        return [] if _is_number(simulated) else [f"{where}: number vs {simulated!r}"[:200]]
+    if isinstance(captured, str):
+        if isinstance(simulated, str):
+            return []
+        if _is_number(captured) and _is_number(simulated):
+            return []  # a numeric string in one row is a number in another
+        return [f"{where}: string vs {type(simulated).__name__}"]
+    # PHP writes an empty array as [] even where it means an empty map: an empty container in
+    # the capture says nothing about the keys or elements that may appear.
+    if isinstance(captured, (dict, list)) and not captured:
+        if isinstance(simulated, (dict, list)):
+            return []
+        return [f"{where}: container vs {type(simulated).__name__}"]
+    if isinstance(captured, dict):
+        if isinstance(simulated, list) and not simulated:
+            return []
+        if not isinstance(simulated, dict):
+            return [f"{where}: object vs {type(simulated).__name__}"]
+        problems = []
+        missing = captured.keys() - simulated.keys()
+        extra = simulated.keys() - captured.keys()
+        if missing:
+            problems.append(f"{where}: missing keys {sorted(missing)}")
+        if extra:
+            problems.append(f"{where}: extra keys {sorted(extra)}")
+        for key in captured.keys() & simulated.keys():
+            problems += shape_problems(captured[key], simulated[key], f"{where}.{key}")
+        return problems
+    if isinstance(captured, list):
+        if not isinstance(simulated, list):
+            return [f"{where}: array vs {type(simulated).__name__}"]
+        problems = []
+        for index, item in enumerate(simulated):
+            attempts = [shape_problems(option, item, f"{where}[{index}]") for option in captured]
+            if all(attempts):
+                problems += min(attempts, key=len)
+        return problems
+    return [f"{where}: unexpected captured type {type(captured).__name__}"]
+
+
+# ------------------------------------------------------------------------- id mapping
+class Mapper:
+    """Maps the real site's ids in one capture onto objects the simulator holds."""
+
+    def __init__(self, site: Any, capture: dict[str, Any]) -> None:
+        self.site = site
+        self.capture = capture
+        self.tickets: dict[int, int] = {}
+        self.customers: dict[int, int] = {}
+
+    def ticket(self, real_id: int) -> int:
+        if str(real_id) in NOT_FOUND_IDS:
+            return real_id
+        if real_id in self.tickets:
+            return self.tickets[real_id]
+        real = REAL_TICKETS.get(real_id)
+        assert real is not None, f"no captured state for real ticket {real_id}"
+        wanted_status = real["status"]
+        wanted_agent = _agent_kind(real["agent_id"])
+        used = set(self.tickets.values())
+        for ticket in sorted(self.site.tickets.values(), key=lambda t: -t["id"]):
+            if ticket["id"] in used:
+                continue
+            if (
+                ticket["status"] == wanted_status
+                and _agent_kind(ticket["agent_id"]) == wanted_agent
+            ):
+                self.tickets[real_id] = ticket["id"]
+                return ticket["id"]
+        raise AssertionError(f"simulator has no {wanted_status} ticket like real {real_id}")
+
+    def customer(self, real_id: int) -> int:
+        if str(real_id) in NOT_FOUND_IDS or real_id <= 4:
+            return real_id  # not found, or one of the agents (ids 1-4 on both sites)
+        if real_id not in self.customers:
+            with_tickets = [
+                pid
+                for pid, rows in sorted(self.site.store.tickets_by_customer.items())
+                if rows and self.site.store.persons[pid]["person_type"] == "customer"
+            ]
+            self.customers[real_id] = with_tickets[len(self.customers) + 1]
+        return self.customers[real_id]
+
+    def response(self, ticket_id: int, real_id: int) -> int:
+        if str(real_id) in NOT_FOUND_IDS:
+            return real_id
+        # The captured ids were replies written by earlier captures: write one here too.
+        site = self.site
+        with site.lock:
+            ticket = site.tickets[ticket_id]
+            row = add_response(
+                site.store, ticket, 1, "response", "<p>Earlier reply.</p>\n", site.current_time()
+            )
+        return row["id"]
+
+    def path(self, path: str) -> str:
+        def ticket_part(match: re.Match[str]) -> str:
+            return f"/tickets/{self.ticket(int(match.group(1)))}"
+
+        path = re.sub(r"/tickets/(\d+)", ticket_part, path)
+        match = re.search(r"/tickets/(\d+)/responses/(\d+)", path)
+        if match:
+            new_id = self.response(int(match.group(1)), int(match.group(2)))
+            path = path.replace(match.group(0), f"/tickets/{match.group(1)}/responses/{new_id}")
+        return re.sub(
+            r"/customers/(\d+)",
+            lambda m: f"/customers/{self.customer(int(m.group(1)))}",
+            path,
+        )
+
+    def body(self, body: Any, path: str) -> Any:
+        if not isinstance(body, dict):
+            return body
+        body = json.loads(json.dumps(body))
+        if isinstance(body.get("ticket_ids"), list):
+            body["ticket_ids"] = [self.ticket(int(t)) for t in body["ticket_ids"]]
+        ticket = body.get("ticket")
+        if isinstance(ticket, dict) and isinstance(ticket.get("customer_id"), int):
+            ticket["customer_id"] = self.customer(ticket["customer_id"])
+        match = re.search(r"/customers/(\d+)$", path)
+        if match and "email" in body:
+            person = self.site.store.persons.get(int(match.group(1)))
+            if person is not None:
+                body["email"] = person["email"]
+                if "id" in body:
+                    body["id"] = person["id"]
+                if "hash" in body:
+                    body["hash"] = person["hash"]
+        return body
+
+
+def _agent_kind(agent_id: Any) -> str:
+    if agent_id is None:
+        return "none"
+    return "maria" if int(agent_id) == 2 else "other"
+
+
+def _auth(site: Any, kind: str) -> tuple[str, str] | None:
+    if kind == "admin":
+        return (ADMIN_USERNAME, ADMIN_APP_PASSWORD)
+    if kind == "maria":
+        return ("maria", site.users["maria"].app_password)
+    if kind == "wrong":
+        return (ADMIN_USERNAME, "wxyz wxyz wxyz wxyz wxyz wxyz")
+    return None
+
+
+def _query_pairs(query: Any) -> list[tuple[str, str]]:
+    if not query:
+        return []
+    items = query.items() if isinstance(query, dict) else query
+    return [(str(key), str(value)) for key, value in items]
+
+
+# ------------------------------------------------------------------------- the test
+def test_captures_are_present() -> None:
+    assert CAPTURES.is_dir(), f"captures not found at {CAPTURES}"
+    assert len(NAMES) > 100
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_simulator_answers_like_capture(name: str, sim_sites: Any) -> None:
+    capture = _load(name)
+    request = capture["request"]
+    entry = sim_sites.acme
+    site = entry.site
+    if request["method"] != "GET" or name.endswith("_after_BUG") or "after_reply" in name:
+        site.reset()  # writes (and reads that follow a write) start from the seed
+    mapper = Mapper(site, capture)
+    path = mapper.path(request["path"])
+    body = mapper.body(request.get("body"), path)
+    response = requests.request(
+        request["method"],
+        entry.base_url + path,
+        params=_query_pairs(request.get("query")),
+        json=body if body is not None else None,
+        auth=_auth(site, request["auth"]),
+        timeout=10,
+    )
+    assert response.status_code == capture["status"], response.text[:500]
+    captured_headers = capture["headers"]
+    assert response.headers.get("Content-Type") == captured_headers.get("Content-Type")
+    assert response.headers.get("Allow") == captured_headers.get("Allow")
+    for header in ("X-Robots-Tag", "Cache-Control", "Expires"):
+        assert response.headers.get(header) == captured_headers.get(header), header
+    assert 'rel="https://api.w.org/"' in response.headers.get("Link", "")
+    simulated = response.json()
+    problems = shape_problems(capture["body"], simulated)
+    assert not problems, "\n".join(problems[:30])
