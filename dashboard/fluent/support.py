@@ -1,0 +1,669 @@
+"""Fluent Support calls -> typed models.
+
+Reads are selectors (``<entity>_<action>``), writes are services; every write names the cache
+scopes it changes. Each call cites the route and the capture in ``shared/upstream/captures/`` it
+was checked against. The real routes differ from the published docs in places (``/tickets/<id>``,
+not ``/ticket/<id>``; close and re-open have routes of their own).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from dashboard.fluent.client import SUPPORT, FluentClient
+from dashboard.fluent.parsing import (
+    LocalTime,
+    Model,
+    OptionalInt,
+    Page,
+    Text,
+    UtcTime,
+    paginator,
+    parse,
+    site_zone,
+)
+
+STATUSES = ("new", "active", "closed")
+PRIORITIES = ("normal", "medium", "critical")
+STATUS_TYPES = ("open", "new", "active", "closed", "all")
+
+# Sort names offered to users -> (order_by column, order_type). Only known columns are ever sent:
+# an unknown order_by makes the plugin answer 500 with its SQL. Any order_type other than exactly
+# "DESC" sorts ascending; priorities sort alphabetically, so ascending puts critical first.
+SORTS: dict[str, tuple[str, str]] = {
+    "activity": ("updated_at", "DESC"),
+    "waiting": ("last_customer_response", "ASC"),
+    "newest": ("created_at", "DESC"),
+    "oldest": ("created_at", "ASC"),
+    "priority": ("priority", "ASC"),
+}
+
+
+# Models
+
+
+class Person(Model):
+    id: int
+    first_name: Text = ""
+    last_name: Text = ""
+    full_name: Text = ""
+    email: Text = ""
+    photo: Text = ""
+    avatar: Text = ""
+    title: Text = ""
+    person_type: Text = ""
+
+    @property
+    def name(self) -> str:
+        return (
+            self.full_name.strip()
+            or f"{self.first_name} {self.last_name}".strip()
+            or self.email
+            or f"#{self.id}"
+        )
+
+    @property
+    def initials(self) -> str:
+        parts = [p for p in (self.first_name, self.last_name) if p.strip()] or self.name.split()
+        return "".join(p.strip()[0] for p in parts[:2]).upper() or "?"
+
+    @property
+    def picture(self) -> str:
+        """An https picture URL if the site gave one; plain-http and data URLs are not shown."""
+        url = self.avatar or self.photo
+        return url if url.startswith("https://") else ""
+
+
+class Customer(Person):
+    address_line_1: Text = ""
+    address_line_2: Text = ""
+    city: Text = ""
+    zip: Text = ""
+    state: Text = ""
+    country: Text = ""
+    note: Text = ""
+    status: Text = ""
+    created_at: UtcTime = None
+    last_response_at: LocalTime = None
+
+    @property
+    def address(self) -> str:
+        lines = [
+            self.address_line_1,
+            self.address_line_2,
+            " ".join(filter(None, [self.zip, self.city])),
+            self.state,
+            self.country,
+        ]
+        return ", ".join(line.strip() for line in lines if line and line.strip())
+
+
+class Agent(Person):
+    pass
+
+
+class Mailbox(Model):
+    id: int
+    name: Text = ""
+    email: Text = ""
+
+
+class Product(Model):
+    id: int
+    title: Text = ""
+
+
+class TicketTag(Model):
+    id: int
+    title: Text = ""
+    slug: Text = ""
+
+
+class Attachment(Model):
+    id: int
+    title: Text = ""
+    file_type: Text = ""
+    full_url: Text = ""
+    url: Text = Field(default="", alias="file_path")
+
+    @property
+    def link(self) -> str:
+        url = self.full_url or self.url
+        return url if url.startswith(("https://", "http://")) else ""
+
+
+class Response(Model):
+    id: int
+    ticket_id: OptionalInt = None
+    person_id: OptionalInt = None
+    conversation_type: Text = "response"
+    content: Text = ""
+    created_at: UtcTime = None
+    updated_at: UtcTime = None
+    person: Person | None = None
+    attachments: list[Attachment] = []
+
+    @property
+    def is_note(self) -> bool:
+        return self.conversation_type == "note"
+
+    @property
+    def is_activity(self) -> bool:
+        return self.conversation_type == "internal_info"
+
+    @property
+    def is_from_customer(self) -> bool:
+        return bool(self.person and self.person.person_type == "customer")
+
+
+class Viewer(Model):
+    email: Text = ""
+    first_name: Text = ""
+    last_name: Text = ""
+    full_name: Text = ""
+    photo: Text = ""
+
+    @property
+    def name(self) -> str:
+        return self.full_name or f"{self.first_name} {self.last_name}".strip() or self.email
+
+
+class Ticket(Model):
+    id: int
+    title: Text = ""
+    status: Text = "new"
+    priority: Text = "normal"
+    client_priority: Text = "normal"
+    content: Text = ""
+    customer_id: OptionalInt = None
+    agent_id: OptionalInt = None
+    mailbox_id: OptionalInt = None
+    product_id: OptionalInt = None
+    response_count: OptionalInt = 0
+    customer: Customer | None = None
+    agent: Agent | None = None
+    mailbox: Mailbox | None = None
+    product: Product | None = None
+    tags: list[TicketTag] = []
+    attachments: list[Attachment] = []
+    preview_response: Response | None = None
+    live_activity: list[Viewer] = []
+    created_at: UtcTime = None
+    updated_at: UtcTime = None
+    waiting_since: UtcTime = None
+    last_customer_response: LocalTime = None
+    last_agent_response: LocalTime = None
+    resolved_at: LocalTime = None
+
+    @field_validator("agent_id", "mailbox_id", "product_id", "customer_id", mode="after")
+    @classmethod
+    def _zero_is_none(cls, value: int | None) -> int | None:
+        return value or None
+
+    @property
+    def is_waiting(self) -> bool:
+        """The customer wrote last and the ticket is open: an agent owes a reply."""
+        if self.status == "closed" or self.last_customer_response is None:
+            return False
+        return self.last_agent_response is None or (
+            self.last_customer_response > self.last_agent_response
+        )
+
+    @property
+    def customer_waiting_since(self) -> datetime | None:
+        return self.last_customer_response if self.is_waiting else None
+
+    @property
+    def last_activity(self) -> datetime | None:
+        return self.updated_at or self.created_at
+
+
+class Thread(Model):
+    ticket: Ticket
+    responses: list[Response] = []
+    viewer_agent_id: OptionalInt = Field(default=None, alias="agent_id")
+
+    @property
+    def conversation(self) -> list[Response]:
+        """Oldest first, as a thread reads; the API lists newest first."""
+        return sorted(self.responses, key=lambda r: (r.created_at is None, r.created_at, r.id))
+
+
+class Option(Model):
+    id: int
+    title: Text = ""
+
+
+class Essentials(Model):
+    """Reference data for dropdowns, from the agent-safe ``ticket-essentials`` route."""
+
+    agents: list[Agent] = []
+    mailboxes: list[Mailbox] = []
+    products: list[Product] = Field(default=[], alias="support_products")
+    tags: list[TicketTag] = Field(default=[], alias="ticket_tags")
+    statuses: dict[str, str] = Field(default={}, alias="ticket_statuses")
+    priorities: dict[str, str] = Field(default={}, alias="admin_priorities")
+    client_priorities: dict[str, str] = {}
+
+    @field_validator("statuses", "priorities", "client_priorities", mode="before")
+    @classmethod
+    def _list_to_dict(cls, value: Any) -> Any:
+        # An empty PHP array arrives as [] rather than {}.
+        return {} if value == [] else value
+
+    def agent(self, agent_id: int | None) -> Agent | None:
+        return next((a for a in self.agents if a.id == agent_id), None)
+
+
+class Me(Model):
+    user_id: OptionalInt = None
+    email: Text = ""
+    person: Person | None = None
+    permissions: list[str] = []
+
+    @property
+    def is_agent(self) -> bool:
+        return bool(self.person and self.person.person_type == "agent")
+
+    def can(self, permission: str) -> bool:
+        return "administrator" in self.permissions or permission in self.permissions
+
+
+class ReportCount(Model):
+    title: Text = ""
+    count: OptionalInt = 0
+
+
+class OverallReport(Model):
+    new_tickets: ReportCount = ReportCount()
+    active_tickets: ReportCount = ReportCount()
+    closed_tickets: ReportCount = ReportCount()
+    responses: ReportCount = ReportCount()
+
+
+class CustomerTicket(Model):
+    id: int
+    title: Text = ""
+    status: Text = ""
+    created_at: UtcTime = None
+
+
+class CustomerProfile(Model):
+    customer: Customer | None = None
+    tickets: list[CustomerTicket] = []
+
+
+# Query building
+
+
+@dataclass
+class TicketQuery:
+    """Everything the inbox can ask of ``GET /tickets``, translated to the plugin's own filters
+    (the plugin filters and sorts; we never filter pages locally)."""
+
+    status_type: str = "open"
+    agent: str = ""  # "", "unassigned", or an agent id
+    agents: list[int] = field(default_factory=list)
+    priority: str = ""
+    client_priority: str = ""
+    mailbox_id: int | None = None
+    product_id: int | None = None
+    tag_id: int | None = None
+    waiting: bool = False
+    search: str = ""
+    customer_id: int | None = None
+    sort: str = "activity"
+
+    def params(self, *, page: int, per_page: int) -> list[tuple[str, Any]]:
+        order_by, order_type = SORTS.get(self.sort, SORTS["activity"])
+        params: list[tuple[str, Any]] = [
+            (
+                "filters[status_type]",
+                self.status_type if self.status_type in STATUS_TYPES else "open",
+            ),
+            ("order_by", order_by),
+            ("order_type", order_type),
+            ("page", page),
+            ("per_page", per_page),
+        ]
+        if self.agent:
+            params.append(("filters[agent_id]", self.agent))
+        params.extend(("filters[agent_id][]", agent_id) for agent_id in self.agents)
+        if self.priority:
+            params.append(("filters[priority]", self.priority))
+        if self.client_priority:
+            params.append(("filters[client_priority]", self.client_priority))
+        if self.mailbox_id:
+            params.append(("filters[mailbox_id]", self.mailbox_id))
+        if self.product_id:
+            params.append(("filters[product_id]", self.product_id))
+        if self.tag_id:
+            params.append(("filters[ticket_tags][]", self.tag_id))
+        if self.waiting:
+            params.append(("filters[waiting_for_reply]", "yes"))
+        if self.search:
+            params.append(("search", self.search))
+        if self.customer_id:
+            params.append(("customer_id", self.customer_id))
+        return params
+
+
+def _zone(client: FluentClient):
+    return site_zone(client.credential.timezone)
+
+
+# Selectors
+
+
+def ticket_list(
+    client: FluentClient,
+    *,
+    query: TicketQuery,
+    page: int = 1,
+    per_page: int = 15,
+    refresh: bool = False,
+) -> Page[Ticket]:
+    # Reference: GET /tickets with filters[...], order_by, order_type, page, per_page
+    # (captures fs_tickets_*, maria_tickets_*).
+    answer = client.get(
+        f"{SUPPORT}/tickets",
+        kind="ticket_list",
+        params=query.params(page=page, per_page=per_page),
+        refresh=refresh,
+    )
+    page_data = paginator(answer.data, "tickets")
+    result = parse(Page[Ticket], page_data, zone=_zone(client), label=client.label)
+    result.page = min(result.page, max(result.last_page, 1)) or 1
+    return result
+
+
+def ticket_count(client: FluentClient, *, query: TicketQuery, refresh: bool = False) -> int:
+    """The number of tickets a query matches, read from a one-row page's ``total``."""
+    return ticket_list(client, query=query, page=1, per_page=1, refresh=refresh).total
+
+
+def ticket_get(client: FluentClient, *, ticket_id: int, refresh: bool = False) -> Thread:
+    # Reference: GET /tickets/<id> (captures fs_ticket_detail, fs_ticket_detail_closed,
+    # fs_ticket_not_found -> 422 bare string, maria_ticket_of_other_agent).
+    answer = client.get(f"{SUPPORT}/tickets/{int(ticket_id)}", kind="ticket", refresh=refresh)
+    return parse(Thread, answer.data, zone=_zone(client), label=client.label)
+
+
+def essentials_get(client: FluentClient, *, refresh: bool = False) -> Essentials:
+    # Reference: GET /tickets/ticket-essentials (capture fs_ticket_essentials): agents, products,
+    # mailboxes and ticket tags for agents without the admin-only /agents, /mailboxes, /products.
+    answer = client.get(f"{SUPPORT}/tickets/ticket-essentials", kind="reference", refresh=refresh)
+    return parse(Essentials, answer.data, zone=_zone(client), label=client.label)
+
+
+def me_get(client: FluentClient, *, refresh: bool = False) -> Me:
+    # Reference: GET /me (captures fs_me, fs_me_agent_maria): the agent and their permissions.
+    answer = client.get(f"{SUPPORT}/me", kind="identity", refresh=refresh)
+    return parse(Me, answer.data, zone=_zone(client), label=client.label)
+
+
+def customer_list(
+    client: FluentClient,
+    *,
+    search: str = "",
+    status: str = "",
+    page: int = 1,
+    per_page: int = 15,
+    refresh: bool = False,
+) -> Page[Customer]:
+    # Reference: GET /customers?search=&page=&per_page= (captures fs_customers,
+    # fs_customers_page2_per5, fs_customers_search; maria_customers_forbidden -> 403).
+    params: list[tuple[str, Any]] = [("page", page), ("per_page", per_page)]
+    if search:
+        params.append(("search", search))
+    if status in ("active", "inactive"):
+        params.append(("filters[status]", status))
+    answer = client.get(f"{SUPPORT}/customers", kind="customer", params=params, refresh=refresh)
+    return parse(
+        Page[Customer], paginator(answer.data, "customers"), zone=_zone(client), label=client.label
+    )
+
+
+def customer_get(
+    client: FluentClient, *, customer_id: int, with_tickets: bool = True, refresh: bool = False
+) -> CustomerProfile:
+    # Reference: GET /customers/<id>?with[]=tickets (captures fs_customer_detail,
+    # fs_customer_detail_with_all; fs_customer_not_found answers 200 {"customer": null}).
+    params = [("with[]", "tickets")] if with_tickets else None
+    answer = client.get(
+        f"{SUPPORT}/customers/{int(customer_id)}", kind="customer", params=params, refresh=refresh
+    )
+    return parse(CustomerProfile, answer.data, zone=_zone(client), label=client.label)
+
+
+def report_overall(client: FluentClient, *, refresh: bool = False) -> OverallReport:
+    # Reference: GET /reports (capture fs_reports_overall; maria_reports_forbidden -> 403).
+    answer = client.get(f"{SUPPORT}/reports", kind="report", refresh=refresh)
+    data = answer.data.get("overall_reports") if isinstance(answer.data, dict) else None
+    return parse(OverallReport, data or {}, zone=_zone(client), label=client.label)
+
+
+def live_activity_get(client: FluentClient, *, ticket_id: int) -> list[Viewer]:
+    # Reference: GET /tickets/<id>/live_activity (capture fs_ticket_live_activity). The call
+    # also registers our agent as viewing, so colleagues in wp-admin see us too; never cached.
+    answer = client.get(f"{SUPPORT}/tickets/{int(ticket_id)}/live_activity", kind="live")
+    rows = answer.data.get("live_activity", []) if isinstance(answer.data, dict) else []
+    return [parse(Viewer, row, label=client.label) for row in rows if isinstance(row, dict)]
+
+
+# Services (writes). Each names the cache scopes it changes.
+
+TICKETS = ("tickets",)
+
+
+def response_create(
+    client: FluentClient,
+    *,
+    ticket_id: int,
+    content: str,
+    kind: Literal["response", "note"] = "response",
+    close: bool = False,
+) -> Response:
+    # Reference: POST /tickets/<id>/responses {content, conversation_type, close_ticket}
+    # (captures fs_post_response, fs_post_note, fs_post_response_close,
+    # fs_post_response_empty_422, fs_post_response_nonexistent_ticket, maria_reply_other_ticket).
+    body: dict[str, Any] = {"content": content, "conversation_type": kind}
+    if close:
+        body["close_ticket"] = "yes"
+    data = client.send(
+        "POST", f"{SUPPORT}/tickets/{int(ticket_id)}/responses", data=body, invalidates=TICKETS
+    )
+    return parse(Response, (data or {}).get("response"), zone=_zone(client), label=client.label)
+
+
+def response_update(
+    client: FluentClient, *, ticket_id: int, response_id: int, content: str
+) -> Response:
+    # Reference: PUT /tickets/<id>/responses/<rid> {content} (capture fs_put_response_edit).
+    data = client.send(
+        "PUT",
+        f"{SUPPORT}/tickets/{int(ticket_id)}/responses/{int(response_id)}",
+        data={"content": content},
+        invalidates=TICKETS,
+    )
+    return parse(Response, (data or {}).get("response"), zone=_zone(client), label=client.label)
+
+
+def response_delete(client: FluentClient, *, ticket_id: int, response_id: int) -> None:
+    # Reference: DELETE /tickets/<id>/responses/<rid> (captures fs_delete_response,
+    # fs_delete_response_nonexistent -> 422 bare string).
+    client.send(
+        "DELETE",
+        f"{SUPPORT}/tickets/{int(ticket_id)}/responses/{int(response_id)}",
+        invalidates=TICKETS,
+    )
+
+
+def ticket_close(client: FluentClient, *, ticket_id: int, silently: bool = False) -> None:
+    # Reference: POST /tickets/<id>/close (captures fs_post_close, fs_post_close_silently).
+    body = {"close_ticket_silently": "yes"} if silently else {}
+    client.send("POST", f"{SUPPORT}/tickets/{int(ticket_id)}/close", data=body, invalidates=TICKETS)
+
+
+def ticket_reopen(client: FluentClient, *, ticket_id: int) -> None:
+    # Reference: POST /tickets/<id>/re-open (captures fs_post_reopen, fs_post_reopen_2).
+    client.send("POST", f"{SUPPORT}/tickets/{int(ticket_id)}/re-open", data={}, invalidates=TICKETS)
+
+
+# The plugin stores any value in any column through this route, so only these properties, with
+# values checked by the caller, are ever sent.
+PROPERTIES = ("priority", "client_priority", "agent_id", "product_id", "mailbox_id", "status")
+
+
+def ticket_property_set(client: FluentClient, *, ticket_id: int, name: str, value: Any) -> str:
+    # Reference: PUT /tickets/<id>/property {prop_name, prop_value} (captures fs_property_*,
+    # maria_property_agent_forbidden -> 422 string).
+    if name not in PROPERTIES:
+        raise ValueError(f"not an editable ticket property: {name}")
+    data = client.send(
+        "PUT",
+        f"{SUPPORT}/tickets/{int(ticket_id)}/property",
+        data={"prop_name": name, "prop_value": value},
+        invalidates=TICKETS,
+    )
+    return str((data or {}).get("message", ""))
+
+
+def ticket_tag_add(client: FluentClient, *, ticket_id: int, tag_id: int) -> list[TicketTag]:
+    # Reference: POST /tickets/<id>/tags {tag_id} (captures fs_tags_add,
+    # fs_tags_add_nonexistent_tag).
+    data = client.send(
+        "POST",
+        f"{SUPPORT}/tickets/{int(ticket_id)}/tags",
+        data={"tag_id": int(tag_id)},
+        invalidates=TICKETS,
+    )
+    return [parse(TicketTag, tag, label=client.label) for tag in (data or {}).get("tags", []) or []]
+
+
+def ticket_tag_remove(client: FluentClient, *, ticket_id: int, tag_id: int) -> None:
+    # Reference: DELETE /tickets/<id>/tags/<tag_id> (capture fs_tags_remove).
+    client.send(
+        "DELETE", f"{SUPPORT}/tickets/{int(ticket_id)}/tags/{int(tag_id)}", invalidates=TICKETS
+    )
+
+
+BULK_ACTIONS = ("close_tickets", "delete_tickets", "assign_agent", "assign_tags")
+
+
+def ticket_bulk(
+    client: FluentClient,
+    *,
+    action: str,
+    ticket_ids: list[int],
+    agent_id: int | None = None,
+    tag_ids: list[int] | None = None,
+) -> str:
+    # Reference: POST /tickets/bulk-actions {bulk_action, ticket_ids[], agent_id | tag_ids[]}
+    # (captures fs_bulk_close, fs_bulk_assign_agent, fs_bulk_assign_tags, fs_bulk_unknown_action).
+    if action not in BULK_ACTIONS:
+        raise ValueError(f"not a bulk action: {action}")
+    body: dict[str, Any] = {"bulk_action": action, "ticket_ids": [int(t) for t in ticket_ids]}
+    if action == "assign_agent":
+        body["agent_id"] = int(agent_id or 0)
+    if action == "assign_tags":
+        body["tag_ids"] = [int(t) for t in tag_ids or []]
+    data = client.send("POST", f"{SUPPORT}/tickets/bulk-actions", data=body, invalidates=TICKETS)
+    return str((data or {}).get("message", "")) if isinstance(data, dict) else str(data)
+
+
+def ticket_delete(client: FluentClient, *, ticket_id: int) -> None:
+    # Reference: DELETE /tickets/<id>/delete (route list; FACTS.md).
+    client.send(
+        "DELETE", f"{SUPPORT}/tickets/{int(ticket_id)}/delete", invalidates=("tickets", "customers")
+    )
+
+
+@dataclass
+class NewTicket:
+    title: str
+    content: str
+    mailbox_id: int | None = None
+    product_id: int | None = None
+    priority: str = "normal"
+    client_priority: str = "normal"
+    customer_id: int | None = None
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+
+
+def ticket_create(client: FluentClient, *, new: NewTicket) -> Ticket:
+    # Reference: POST /tickets {ticket: {...}, newCustomer: {...}} (captures fs_create_ticket,
+    # fs_create_ticket_new_customer, fs_create_ticket_validation_422 with dotted keys,
+    # fs_create_ticket_bad_customer -> 404 object).
+    ticket: dict[str, Any] = {
+        "title": new.title,
+        "content": new.content,
+        "priority": new.priority,
+        "client_priority": new.client_priority,
+    }
+    if new.mailbox_id:
+        ticket["mailbox_id"] = new.mailbox_id
+    if new.product_id:
+        ticket["product_id"] = new.product_id
+    new_customer: dict[str, Any] = {}
+    if new.customer_id:
+        ticket["customer_id"] = new.customer_id
+    else:
+        ticket["create_customer"] = "yes"
+        new_customer = {
+            "first_name": new.first_name,
+            "last_name": new.last_name,
+            "email": new.email,
+        }
+    data = client.send(
+        "POST",
+        f"{SUPPORT}/tickets",
+        data={"ticket": ticket, "newCustomer": new_customer},
+        invalidates=("tickets", "customers"),
+    )
+    return parse(Ticket, (data or {}).get("ticket"), zone=_zone(client), label=client.label)
+
+
+CUSTOMER_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "title",
+    "address_line_1",
+    "address_line_2",
+    "city",
+    "state",
+    "zip",
+    "country",
+    "note",
+)
+
+
+def customer_update(
+    client: FluentClient, *, customer: Customer, changes: dict[str, str]
+) -> Customer:
+    # Reference: PUT /customers/<id> (captures fs_put_customer, fs_put_customer_validation_422,
+    # fs_put_customer_without_person_type_BUG). The plugin blanks every field missing from the
+    # body, person_type included, and then answers 423 although it saved: always send the whole
+    # customer with person_type "customer".
+    body = {name: getattr(customer, name) or "" for name in CUSTOMER_FIELDS}
+    body.update({k: v for k, v in changes.items() if k in CUSTOMER_FIELDS})
+    body["person_type"] = "customer"
+    data = client.send(
+        "PUT",
+        f"{SUPPORT}/customers/{int(customer.id)}",
+        data=body,
+        invalidates=("customers", "tickets"),
+    )
+    return parse(
+        Customer,
+        (data or {}).get("customer") or {**body, "id": customer.id},
+        zone=_zone(client),
+        label=client.label,
+    )

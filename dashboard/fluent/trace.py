@@ -1,0 +1,71 @@
+"""Per-request record of upstream calls: counts, cache hits, time, and stale answers served.
+
+The middleware opens a trace for each request; the client records into it from any thread
+(parallel reads run their calls in a copy of the request's context). The totals become the
+``Server-Timing`` header and the stale notices shown on the page.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from dashboard.fluent.errors import UpstreamError
+
+
+@dataclass
+class StaleNotice:
+    site_key: str
+    site_label: str
+    fetched_at: datetime | None
+    reason: str
+
+
+@dataclass
+class Trace:
+    calls: int = 0  # requests that went to a site
+    hits: int = 0  # answers served from the cache
+    failures: int = 0
+    upstream_seconds: float = 0.0  # summed over calls, parallel or not
+    stale: dict[str, StaleNotice] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+
+_current: ContextVar[Trace | None] = ContextVar("upstream_trace", default=None)
+
+
+def start() -> Trace:
+    trace = Trace()
+    _current.set(trace)
+    return trace
+
+
+def current() -> Trace | None:
+    return _current.get()
+
+
+def record(site_key: str, seconds: float, *, hit: bool, failed: bool = False) -> None:
+    trace = _current.get()
+    if trace is None:
+        return
+    with trace.lock:
+        if hit:
+            trace.hits += 1
+        else:
+            trace.calls += 1
+            trace.upstream_seconds += seconds
+        if failed:
+            trace.failures += 1
+
+
+def stale(site_key: str, label: str, fetched_at: datetime | None, error: UpstreamError) -> None:
+    trace = _current.get()
+    if trace is None:
+        return
+    with trace.lock:
+        known = trace.stale.get(site_key)
+        # Keep the oldest time: the page is only as fresh as its oldest part.
+        if known is None or (fetched_at and known.fetched_at and fetched_at < known.fetched_at):
+            trace.stale[site_key] = StaleNotice(site_key, label, fetched_at, error.message)
