@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 
 # (label, URL name, the app namespace that marks the item as current)
 NAV = [
@@ -27,3 +28,40 @@ def navigation(request: HttpRequest) -> dict:
             continue
         items.append({"label": label, "url": url, "current": section == app_name})
     return {"nav_items": items}
+
+
+def upstream_notices(request: HttpRequest) -> dict:
+    """Banners every page shows: sites whose password was refused (with a link to reconnect)
+    and sites whose data on this page is a stale copy because they did not answer."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    from dashboard.sites.models import Site
+
+    def build() -> list[dict]:
+        notices = [
+            {
+                "level": "error",
+                "site": site.label,
+                "text": "WordPress refused the stored Application Password. "
+                "Its tickets are not shown until you reconnect it.",
+                "action_url": reverse("sites:edit", args=[site.pk]),
+                "action_label": "Reconnect",
+            }
+            for site in Site.objects.for_user(request.user).filter(auth_failed_at__isnull=False)
+        ]
+        trace = getattr(request, "upstream_trace", None)
+        for stale in trace.stale.values() if trace else []:
+            notices.append(
+                {
+                    "level": "stale",
+                    "site": stale.site_label,
+                    "when": stale.fetched_at,
+                    "text": f"site unreachable ({stale.reason.rstrip('.')}).",
+                    "action_url": request.get_full_path(),
+                    "action_label": "Retry",
+                }
+            )
+        return notices
+
+    # Lazy: evaluated while the page renders, after the view has made its upstream calls.
+    return {"upstream_notices": SimpleLazyObject(build)}

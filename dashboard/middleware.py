@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import time
+import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from dashboard.fluent import trace as upstream_trace
 
 # No inline scripts and no eval: htmx is configured (see base.html's htmx-config meta) to need
 # neither. Avatars come from Gravatar and similar hosts, hence https: images.
@@ -36,3 +41,41 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         return response
+
+
+class UpstreamTimingMiddleware:
+    """Open a trace of upstream calls for each request and report it in ``Server-Timing``:
+    total time in the app, time spent waiting on sites, calls made and cache hits."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        request.upstream_trace = trace = upstream_trace.start()
+        response = self.get_response(request)
+        total_ms = (time.perf_counter() - started) * 1000
+        response.headers["Server-Timing"] = (
+            f"app;dur={total_ms:.1f}, upstream;dur={trace.upstream_seconds * 1000:.1f}, "
+            f'upstream-calls;desc="{trace.calls}", cache-hits;desc="{trace.hits}"'
+        )
+        return response
+
+
+class UserTimezoneMiddleware:
+    """Show times in the browser's zone: app.js stores it in the ``tz`` cookie."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        name = request.COOKIES.get("tz", "")
+        try:
+            zone = zoneinfo.ZoneInfo(name) if name and len(name) < 64 else None
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = None
+        if zone:
+            timezone.activate(zone)
+        else:
+            timezone.deactivate()
+        return self.get_response(request)

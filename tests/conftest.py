@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-pytest_plugins = ["tests.e2e.browser"]
+pytest_plugins = ["tests.e2e.browser", "dashboard.simulator.pytest_plugin"]
 
 
 @pytest.fixture
@@ -38,3 +38,33 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/tests/e2e/" in str(item.path):
             item.add_marker(pytest.mark.e2e)
+
+
+def connect(owner, sim_site, *, label: str | None = None, username: str = "admin", password=None):
+    """Connect a simulated site for ``owner`` through the same code path a person's takes."""
+    from dashboard.sites.services import site_connect
+
+    user = sim_site.site.users[username]
+    site, _info = site_connect(
+        owner=owner,
+        label=label or sim_site.site.name,
+        base_url=sim_site.base_url,
+        username=username,
+        app_password=password or user.app_password,
+    )
+    return site
+
+
+@pytest.fixture
+def acme(user, sim):
+    return connect(user, sim.acme)
+
+
+@pytest.fixture
+def academy(user, sim):
+    return connect(user, sim.academy)
+
+
+@pytest.fixture
+def beta(user, sim):
+    return connect(user, sim.beta)

@@ -3,6 +3,16 @@
 (function () {
   "use strict";
 
+  /* Times are rendered in the browser's zone: tell the server which one it is. */
+  try {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && !document.cookie.split("; ").includes("tz=" + zone)) {
+      document.cookie = "tz=" + zone + "; path=/; max-age=31536000; SameSite=Lax";
+    }
+  } catch (e) {
+    /* An old browser keeps UTC. */
+  }
+
   const typingTarget = (el) =>
     el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
 

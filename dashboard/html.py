@@ -1,0 +1,90 @@
+"""Turning HTML from WordPress into something safe to show, and agents' text into HTML.
+
+Nothing from the upstream is marked safe without passing through :func:`clean_html`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+import nh3
+
+# Formatting and structure only: no forms, media, frames, SVG or maps; <details> is kept so
+# quoted history can stay collapsed.
+TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt",
+    "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark",
+    "ol", "p", "pre", "q", "s", "small", "span", "strike", "strong", "sub", "summary", "sup",
+    "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "ol": {"start"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    # Plain-http images would be mixed content and tracking pixels; only https ones are shown.
+    if tag == "img" and attribute == "src" and not value.startswith("https://"):
+        return None
+    return value
+
+
+@lru_cache(maxsize=64)
+def _cleaner(base_url: str) -> nh3.Cleaner:
+    options = {
+        "tags": TAGS,
+        "clean_content_tags": {"script", "style", "template", "noscript", "title", "textarea"},
+        "attributes": ATTRIBUTES,
+        "url_schemes": URL_SCHEMES,
+        "link_rel": "noopener noreferrer nofollow",
+        "attribute_filter": _attribute_filter,
+        "strip_comments": True,
+    }
+    if base_url:
+        # Relative links in a message point at the WordPress site, never at the dashboard.
+        options["url_relative"] = ("rewrite_with_base", base_url.rstrip("/") + "/")
+    else:
+        options["url_relative"] = "deny"
+    return nh3.Cleaner(**options)
+
+
+def clean_html(value: str, *, base_url: str = "") -> str:
+    """Sanitise upstream HTML: formatting and links kept, everything active removed."""
+    if not value:
+        return ""
+    return _cleaner(base_url).clean(value)
+
+
+_URL = re.compile(r"\bhttps?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]", re.IGNORECASE)
+
+
+def text_to_html(text: str) -> str:
+    """An agent's plain text -> paragraphs, line breaks and links; no raw HTML passes."""
+    text = text.replace("\r\n", "\n").strip()
+    if not text:
+        return ""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text):
+        escaped = html.escape(block.strip(), quote=True)
+        linked = _URL.sub(
+            lambda m: f'<a href="{m.group(0)}" rel="noopener noreferrer nofollow">{m.group(0)}</a>',
+            escaped,
+        )
+        paragraphs.append("<p>" + linked.replace("\n", "<br>\n") + "</p>")
+    return "\n".join(paragraphs)
+
+
+def html_to_text(value: str, *, limit: int = 0) -> str:
+    """Plain text of upstream HTML, for excerpts and textareas (escaped again on output)."""
+    text = nh3.clean(value or "", tags=set(), clean_content_tags={"script", "style"})
+    text = html.unescape(re.sub(r"\s+", " ", text)).strip()
+    if limit and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django import forms
+
+
+class SiteForm(forms.Form):
+    label = forms.CharField(
+        max_length=80,
+        required=False,
+        help_text="A short name for the inbox, e.g. “ACME Store”. Defaults to the site's title.",
+    )
+    base_url = forms.CharField(
+        label="Site address",
+        max_length=300,
+        help_text="The WordPress address, e.g. https://support.example.com",
+        widget=forms.TextInput(
+            attrs={"inputmode": "url", "autocomplete": "url", "spellcheck": "false"}
+        ),
+    )
+    username = forms.CharField(
+        label="WordPress username",
+        max_length=150,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    app_password = forms.CharField(
+        label="Application Password",
+        max_length=200,
+        strip=True,
+        # Never rendered back: a failed submission asks for the password again.
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="WordPress → Users → Profile → Application Passwords. Stored encrypted.",
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["app_password"].required = False
+            self.fields["app_password"].help_text = "Leave empty to keep the stored password."
+
+    def add_connect_error(self, error) -> None:
+        field = error.field_name if error.field_name in self.fields else None
+        self.add_error(field, error.message)

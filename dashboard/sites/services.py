@@ -1,0 +1,118 @@
+"""Connecting, verifying and removing sites, and what every page needs from them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dashboard.fluent import client as fluent_client
+from dashboard.fluent.client import FluentClient
+from dashboard.fluent.discovery import ConnectError, SiteInfo, probe
+from dashboard.fluent.errors import AuthError, UpstreamError
+from dashboard.sites.models import Site, new_cache_token
+
+
+def _apply(site: Site, info: SiteInfo) -> None:
+    site.base_url = info.base_url
+    site.site_name = info.site_name[:200]
+    site.timezone = info.timezone or "UTC"
+    site.wp_user_id = info.wp_user_id
+    site.display_name = info.display_name[:150]
+    site.agent_person_id = info.agent_person_id
+    site.permissions = info.permissions
+    site.has_crm = info.has_crm
+    site.crm_access = info.crm_access
+    site.verified_at = timezone.now()
+    site.last_error = ""
+    site.auth_failed_at = None
+
+
+def site_connect(
+    *, owner, label: str, base_url: str, username: str, app_password: str
+) -> tuple[Site, SiteInfo]:
+    """Verify against the site first; save only a credential that works."""
+    info = probe(base_url, username, app_password)
+    if Site.objects.filter(owner=owner, base_url=info.base_url).exists():
+        raise ConnectError(
+            "duplicate", "You have already connected this site.", field_name="base_url"
+        )
+    site = Site(
+        owner=owner,
+        label=(label.strip() or info.site_name or info.base_url)[:80],
+        username=username.strip(),
+        app_password=app_password,
+    )
+    _apply(site, info)
+    try:
+        with transaction.atomic():
+            site.save()
+    except IntegrityError:
+        raise ConnectError(
+            "duplicate", "You have already connected this site.", field_name="base_url"
+        ) from None
+    return site, info
+
+
+def site_update(
+    *, site: Site, label: str, base_url: str, username: str, app_password: str = ""
+) -> SiteInfo:
+    """Change a connection; an empty password keeps the stored one. Verified before saving."""
+    password = app_password or site.app_password
+    info = probe(base_url, username, password)
+    if Site.objects.filter(owner=site.owner, base_url=info.base_url).exclude(pk=site.pk).exists():
+        raise ConnectError(
+            "duplicate", "You have already connected this site.", field_name="base_url"
+        )
+    old_cache_key = site.cache_key
+    site.label = (label.strip() or site.label)[:80]
+    site.username = username.strip()
+    site.app_password = password
+    _apply(site, info)
+    site.cache_token = new_cache_token()
+    site.save()
+    fluent_client.forget_credential(old_cache_key)
+    return info
+
+
+def site_verify(*, site: Site) -> SiteInfo:
+    try:
+        info = probe(site.base_url, site.username, site.app_password)
+    except ConnectError as error:
+        Site.objects.filter(pk=site.pk).update(
+            last_error=error.message[:500],
+            auth_failed_at=timezone.now() if error.kind == "auth" else site.auth_failed_at,
+        )
+        raise
+    _apply(site, info)
+    site.save()
+    return info
+
+
+def site_remove(*, site: Site) -> None:
+    key = site.cache_key
+    site.delete()
+    fluent_client.forget_credential(key)
+
+
+def client_for(site: Site) -> FluentClient:
+    return fluent_client.client_for(site.credential())
+
+
+def clients_for(sites: Iterable[Site]) -> dict[int, FluentClient]:
+    return {site.pk: client_for(site) for site in sites}
+
+
+def note_failures(sites: Iterable[Site], errors: Iterable[UpstreamError | None]) -> None:
+    """Mark sites whose credential was refused (401), so every page links to reconnect them."""
+    now = timezone.now()
+    failed = [
+        site.pk
+        for site, error in zip(sites, errors, strict=True)
+        if isinstance(error, AuthError) and site.auth_failed_at is None
+    ]
+    if failed:
+        Site.objects.filter(pk__in=failed).update(
+            auth_failed_at=now, last_error="WordPress refused the stored Application Password."
+        )

@@ -1,0 +1,196 @@
+"""Connecting a site: verified before saving, every failure named precisely."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from dashboard.fluent.discovery import ConnectError, normalise_base_url
+from dashboard.sites.models import Site
+from tests.conftest import connect
+
+
+def post_connect(client, **fields):
+    data = {"label": "", "base_url": "", "username": "admin", "app_password": ""}
+    data.update(fields)
+    return client.post(reverse("sites:connect"), data)
+
+
+def test_connect_saves_a_verified_site_and_reports_what_was_found(agent_client, user, sim):
+    admin = sim.acme.site.users["admin"]
+    response = post_connect(
+        agent_client, base_url=sim.acme.base_url, username="admin", app_password=admin.app_password
+    )
+    assert response.status_code == 302
+    site = Site.objects.get(owner=user)
+    assert site.label == "Acme Store"
+    assert site.base_url == sim.acme.base_url
+    assert site.display_name == admin.full_name
+    assert site.agent_person_id == admin.person_id
+    assert "administrator" in site.permissions
+    assert site.has_crm and site.crm_access
+    assert site.timezone == "America/New_York"
+    assert site.verified_at is not None
+    page = agent_client.get(response["Location"]).content.decode()
+    assert "Connected Acme Store" in page and "FluentCRM found" in page
+
+
+def test_connect_over_htmx_redirects_the_client(agent_client, sim):
+    admin = sim.acme.site.users["admin"]
+    response = agent_client.post(
+        reverse("sites:connect"),
+        {"base_url": sim.acme.base_url, "username": "admin", "app_password": admin.app_password},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith(reverse("sites:list"))
+
+
+def test_wrong_password_says_so_and_saves_nothing(agent_client, user, sim):
+    response = post_connect(
+        agent_client, base_url=sim.acme.base_url, app_password="aaaa bbbb cccc dddd eeee ffff"
+    )
+    assert response.status_code == 422
+    assert "refused this username or Application Password" in response.content.decode()
+    assert not Site.objects.filter(owner=user).exists()
+
+
+def test_failed_connect_never_renders_the_password_back(agent_client, sim):
+    secret = "zzzz yyyy xxxx wwww vvvv uuuu"
+    response = post_connect(agent_client, base_url=sim.acme.base_url, app_password=secret)
+    assert secret not in response.content.decode()
+
+
+def test_unreachable_address_says_it_could_not_be_reached(agent_client, sim):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    response = post_connect(agent_client, base_url=f"http://127.0.0.1:{port}", app_password="x")
+    assert "could not be reached" in response.content.decode()
+
+
+def test_unresolvable_name_says_so(agent_client, sim):
+    response = post_connect(agent_client, base_url="https://no-such-host.invalid", app_password="x")
+    assert "could not be resolved" in response.content.decode()
+
+
+def test_html_instead_of_json_is_not_wordpress(agent_client, sim):
+    # The simulator serves an HTML page outside /wp-json, like a site with the REST API off.
+    response = post_connect(
+        agent_client, base_url=f"{sim.acme.base_url}/blog", app_password="x" * 24
+    )
+    assert "No WordPress REST API answered" in response.content.decode()
+
+
+def test_user_who_is_not_an_agent_is_refused(agent_client, user, sim):
+    # A WordPress editor who was never added to Fluent Support's support staff.
+    editor = sim.acme.site.users["editor"]
+    response = post_connect(
+        agent_client,
+        base_url=sim.acme.base_url,
+        username="editor",
+        app_password=editor.app_password,
+    )
+    assert "is not a Fluent Support agent" in response.content.decode()
+    assert not Site.objects.filter(owner=user).exists()
+
+
+def test_site_without_fluent_support_is_refused(user, sim, monkeypatch):
+    monkeypatch.setattr(sim.beta.site, "support_enabled", False)
+    with pytest.raises(ConnectError) as caught:
+        connect(user, sim.beta)
+    assert caught.value.kind == "no_plugin"
+    assert "Fluent Support is not active" in caught.value.message
+
+
+def test_site_without_crm_connects_with_a_note(agent_client, user, sim):
+    admin = sim.beta.site.users["admin"]
+    response = post_connect(
+        agent_client, base_url=sim.beta.base_url, app_password=admin.app_password
+    )
+    site = Site.objects.get(owner=user)
+    assert not site.has_crm
+    page = agent_client.get(response["Location"]).content.decode()
+    assert "FluentCRM is not active here" in page
+
+
+def test_limited_agent_connects_and_its_permissions_are_kept(user, sim):
+    site = connect(user, sim.acme, username="maria")
+    assert "administrator" not in site.permissions
+    assert "fst_manage_unassigned_tickets" in site.permissions
+    assert site.has_crm and not site.crm_access
+
+
+def test_same_site_twice_for_one_user_is_refused_but_two_users_may_share_it(user, other_user, sim):
+    connect(user, sim.acme)
+    with pytest.raises(ConnectError, match="already connected"):
+        connect(user, sim.acme)
+    connect(other_user, sim.acme, username="maria")
+    assert Site.objects.filter(base_url=sim.acme.base_url).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Example.COM/", "https://example.com"),
+        ("https://example.com/support/wp-json/", "https://example.com/support"),
+        ("https://example.com/wp-admin/admin.php", "https://example.com"),
+        ("http://127.0.0.1:8089", "http://127.0.0.1:8089"),
+    ],
+)
+def test_addresses_are_normalised(raw, expected):
+    assert normalise_base_url(raw, allow_private=True) == expected
+
+
+def test_plain_http_is_refused_for_public_hosts():
+    with pytest.raises(ConnectError, match="https://"):
+        normalise_base_url("http://example.com", allow_private=True)
+
+
+def test_edit_keeps_the_stored_password_when_left_empty(agent_client, acme):
+    stored = acme.app_password
+    response = agent_client.post(
+        reverse("sites:edit", args=[acme.pk]),
+        {"label": "ACME", "base_url": acme.base_url, "username": "admin", "app_password": ""},
+    )
+    assert response.status_code == 302
+    acme.refresh_from_db()
+    assert acme.label == "ACME"
+    assert acme.app_password == stored
+
+
+def test_edit_form_never_prefills_the_password(agent_client, acme):
+    html = agent_client.get(reverse("sites:edit", args=[acme.pk])).content.decode()
+    assert acme.app_password not in html
+    assert (
+        'name="app_password"' in html
+        and 'value="' not in html.split('name="app_password"')[1].split(">")[0]
+    )
+
+
+def test_reverify_after_revoked_password_marks_the_site(agent_client, acme, sim):
+    sim.acme.site.set_app_password("admin", "new1 new2 new3 new4 new5 new6")
+    agent_client.post(reverse("sites:verify", args=[acme.pk]))
+    acme.refresh_from_db()
+    assert acme.needs_reconnect
+    page = agent_client.get(reverse("sites:list")).content.decode()
+    assert "Reconnect" in page
+
+
+def test_remove_deletes_the_site_for_its_owner_only(agent_client, acme, other_user):
+    client = Client()
+    client.force_login(other_user)
+    assert client.post(reverse("sites:remove", args=[acme.pk])).status_code == 404
+    assert agent_client.get(reverse("sites:remove", args=[acme.pk])).status_code == 200
+    agent_client.post(reverse("sites:remove", args=[acme.pk]))
+    assert not Site.objects.filter(pk=acme.pk).exists()
+
+
+def test_other_users_cannot_see_or_edit_a_site(client, other_user, acme):
+    client.force_login(other_user)
+    assert client.get(reverse("sites:edit", args=[acme.pk])).status_code == 404
+    assert client.post(reverse("sites:verify", args=[acme.pk])).status_code == 404
+    assert acme.label not in client.get(reverse("sites:list")).content.decode()
