@@ -8,7 +8,7 @@ from django.utils.functional import SimpleLazyObject
 
 # (label, URL name, the app namespace that marks the item as current)
 NAV = [
-    ("Inbox", "home", "tickets"),
+    ("Inbox", "tickets:inbox", "tickets"),
     ("Customers", "customers:directory", "customers"),
     ("Queues", "queues:overview", "queues"),
     ("Sites", "sites:list", "sites"),

@@ -113,6 +113,9 @@ INSTALLED_APPS = [
     "template_partials.apps.SimpleAppConfig",
     "dashboard",
     "dashboard.sites",
+    "dashboard.tickets",
+    "dashboard.customers",
+    "dashboard.queues",
 ]
 
 MIDDLEWARE = [
@@ -149,7 +152,10 @@ TEMPLATES = [
             ],
             # Partials are available in every template without {% load %}; moving to Django 6's
             # built-in partials is then a change here only.
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": [
+                "template_partials.templatetags.partials",
+                "dashboard.templatetags.ui",
+            ],
         },
     }
 ]

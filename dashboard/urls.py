@@ -12,7 +12,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("sites/", include("dashboard.sites.urls")),
-    path("", include("dashboard.home.urls")),
+    path("customers/", include("dashboard.customers.urls")),
+    path("queues/", include("dashboard.queues.urls")),
+    path("", include("dashboard.tickets.urls")),
 ]
 
 handler500 = "dashboard.views.server_error"

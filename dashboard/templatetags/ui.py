@@ -1,0 +1,145 @@
+"""Small presentation pieces every screen shares: times, avatars, pills, badges, safe HTML.
+
+Registered as template builtins (settings.TEMPLATES), so no template needs ``{% load %}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from django import template
+from django.conf import settings
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from dashboard.html import clean_html, html_to_text
+
+register = template.Library()
+
+
+def compact_duration(seconds: float) -> str:
+    """35 s -> "now", 35 min, 2 h, 3 d, 5 w: the unit agents read at a glance."""
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return "now"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} h"
+    days = hours // 24
+    if days < 28:
+        return f"{days} d"
+    return f"{days // 7} w"
+
+
+def _exact(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%a %d %b %Y, %H:%M %Z")
+
+
+@register.simple_tag
+def when(moment: datetime | None, suffix: str = " ago") -> SafeString:
+    """Relative time with the exact local time on hover."""
+    if moment is None:
+        return mark_safe('<span class="muted">—</span>')  # noqa: S308 (constant)
+    delta = (timezone.now() - moment).total_seconds()
+    text = compact_duration(delta)
+    label = (
+        text
+        if text == "now"
+        else f"{text}{suffix}"
+        if delta >= 0
+        else f"in {compact_duration(-delta)}"
+    )
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>', moment.isoformat(), _exact(moment), label
+    )
+
+
+@register.simple_tag
+def waiting(moment: datetime | None) -> SafeString:
+    """How long the customer has been waiting, highlighted past the configured thresholds."""
+    if moment is None:
+        return mark_safe("")
+    hours = (timezone.now() - moment).total_seconds() / 3600
+    thresholds = sorted(settings.WAITING_THRESHOLDS_HOURS)
+    level = sum(1 for limit in thresholds if hours >= limit)
+    return format_html(
+        '<time class="waiting waiting-{}" datetime="{}" title="Waiting since {}">{}</time>',
+        level,
+        moment.isoformat(),
+        _exact(moment),
+        compact_duration(hours * 3600),
+    )
+
+
+def tone_for(text: str) -> int:
+    return int(hashlib.sha256(text.lower().encode()).hexdigest()[:8], 16) % 12
+
+
+@register.simple_tag
+def avatar(person, size: str = "") -> SafeString:
+    """The upstream picture when it is an https URL, else initials on a stable colour."""
+    if person is None:
+        return mark_safe("")
+    css = f"avatar avatar-{size}" if size else "avatar"
+    picture = getattr(person, "picture", "")
+    name = getattr(person, "name", "")
+    if picture:
+        return format_html(
+            '<span class="{}" aria-hidden="true"><img src="{}" alt="" loading="lazy" '
+            'referrerpolicy="no-referrer"></span>',
+            css,
+            picture,
+        )
+    initials = getattr(person, "initials", "") or (name[:1].upper() or "?")
+    key = getattr(person, "email", "") or name
+    return format_html(
+        '<span class="{} tone-{}" aria-hidden="true">{}</span>', css, tone_for(key), initials
+    )
+
+
+STATUS_LABELS = {"new": "New", "active": "Active", "closed": "Closed"}
+
+
+@register.simple_tag
+def status_pill(status: str) -> SafeString:
+    css = status if status in STATUS_LABELS else "closed"
+    return format_html(
+        '<span class="pill pill-{}">{}</span>', css, STATUS_LABELS.get(status, status.title())
+    )
+
+
+PRIORITY_ICONS = {"critical": "▲", "medium": "◆", "normal": "·"}
+
+
+@register.simple_tag
+def priority_label(priority: str) -> SafeString:
+    icon = PRIORITY_ICONS.get(priority, "·")
+    return format_html(
+        '<span class="priority priority-{}"><span aria-hidden="true">{}</span> {}</span>',
+        priority if priority in PRIORITY_ICONS else "normal",
+        icon,
+        (priority or "normal").capitalize(),
+    )
+
+
+@register.simple_tag
+def site_badge(site) -> SafeString:
+    return format_html(
+        '<span class="site-badge tone-{}" title="{}">{}</span>', site.tone, site.label, site.badge
+    )
+
+
+@register.filter
+def safe_html(value: str, base_url: str = "") -> SafeString:
+    """Upstream HTML after nh3; the only way upstream markup reaches a page."""
+    return mark_safe(clean_html(value or "", base_url=base_url))  # noqa: S308 (sanitised)
+
+
+@register.filter
+def excerpt(value: str, limit: int = 140) -> str:
+    return html_to_text(value or "", limit=int(limit))

@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from dashboard.tickets import inbox
+
+app_name = "tickets"
+urlpatterns = [
+    path("", inbox.inbox, name="inbox"),
+    path("tickets/bulk/", inbox.bulk, name="bulk"),
+    path("tickets/changes/", inbox.changes, name="changes"),
+    path("sites/<int:site_id>/tickets/<int:ticket_id>/", include("dashboard.tickets.thread_urls")),
+]
