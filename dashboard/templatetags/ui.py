@@ -44,7 +44,7 @@ def _exact(moment: datetime) -> str:
 def when(moment: datetime | None, suffix: str = " ago") -> SafeString:
     """Relative time with the exact local time on hover."""
     if moment is None:
-        return mark_safe('<span class="muted">—</span>')  # noqa: S308 (constant)
+        return mark_safe('<span class="muted">—</span>')
     delta = (timezone.now() - moment).total_seconds()
     text = compact_duration(delta)
     label = (
