@@ -1,2 +1,6 @@
+from django.urls import path
+
+from dashboard.queues import views
+
 app_name = "queues"
-urlpatterns = []
+urlpatterns = [path("", views.overview, name="overview")]
