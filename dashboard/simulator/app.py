@@ -152,7 +152,10 @@ class SimulatedSite:
         self.hostile = hostile
         self.timezone = timezone
         self.clock = Clock(timezone)
-        self.now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+        origin = (now or datetime.now(UTC)).astimezone(UTC)
+        self.now = origin.replace(microsecond=0)
+        # The precise start, so the running clock matches real time to the second.
+        self._origin = origin
         self._sizes = {"tickets": tickets, "customers": customers, "contacts": contacts}
         self._admin = (admin_username, admin_password)
         self.lock = threading.RLock()
@@ -215,14 +218,15 @@ class SimulatedSite:
     def current_time(self) -> datetime:
         """The seed's `now` plus real time elapsed since construction, to the second."""
         elapsed = max(0.0, self.monotonic() - self._started)
-        return self.now + timedelta(seconds=int(elapsed))
+        return (self._origin + timedelta(seconds=elapsed)).replace(microsecond=0)
 
     # ----------------------------------------------------------------- controls
     def reset(self) -> None:
         """Back to the seed: data, viewers, latency, faults and the request log."""
         with self.lock:
+            # The clock keeps running across resets: a site's time never goes backwards, so
+            # a write after a reset is always newer than anything a client saw before it.
             self._store = self._build()
-            self._started = self.monotonic()
             self.viewers = {}
             self._sort_cache = {}
         self.clear_faults()

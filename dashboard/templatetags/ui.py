@@ -88,15 +88,18 @@ def avatar(person, size: str = "") -> SafeString:
     css = f"avatar avatar-{size}" if size else "avatar"
     picture = getattr(person, "picture", "")
     name = getattr(person, "name", "")
-    if picture:
-        return format_html(
-            '<span class="{}" aria-hidden="true"><img src="{}" alt="" loading="lazy" '
-            'referrerpolicy="no-referrer"></span>',
-            css,
-            picture,
-        )
     initials = getattr(person, "initials", "") or (name[:1].upper() or "?")
     key = getattr(person, "email", "") or name
+    if picture:
+        # Initials stay underneath: a picture that fails to load is removed by app.js.
+        return format_html(
+            '<span class="{} tone-{}" aria-hidden="true">{}<img src="{}" alt="" loading="lazy" '
+            'referrerpolicy="no-referrer"></span>',
+            css,
+            tone_for(key),
+            initials,
+            picture,
+        )
     return format_html(
         '<span class="{} tone-{}" aria-hidden="true">{}</span>', css, tone_for(key), initials
     )

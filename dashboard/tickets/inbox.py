@@ -1,16 +1,214 @@
+"""The inbox: one site or all sites merged, filters in the URL, counts, bulk actions, live."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from collections import defaultdict
+from datetime import datetime
+from functools import partial
+from urllib.parse import urlsplit
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from dashboard.fluent import support
+from dashboard.fluent.parallel import run_parallel
+from dashboard.pages import record_errors, user_sites
+from dashboard.sites.services import client_for
+from dashboard.tickets import listing
+from dashboard.tickets.query import SORT_CHOICES, STATUS_TABS, InboxQuery
 
 
+def _context(request: HttpRequest, query: InboxQuery, page: listing.InboxPage) -> dict:
+    sites = user_sites(request)
+    return {
+        "query": query,
+        "page": page,
+        "sites": sites,
+        "site": next((s for s in sites if s.pk == query.site_id), None),
+        "status_tabs": STATUS_TABS,
+        "sort_choices": SORT_CHOICES,
+        "from_params": query.params(),
+        "rendered_at": timezone.now().isoformat(),
+        "page_numbers": _page_numbers(page.page, page.last_page),
+    }
+
+
+def _page_numbers(current: int, last: int) -> list[int | None]:
+    """1 … 4 5 [6] 7 8 … 20: None marks a gap."""
+    wanted = {1, last, *range(current - 2, current + 3)}
+    numbers: list[int | None] = []
+    for number in sorted(n for n in wanted if 1 <= n <= last):
+        if numbers and number - (numbers[-1] or 0) > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
+
+
+@require_GET
+@vary_on_headers("HX-Request")
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(request, "tickets/inbox.html", {})
+    query = InboxQuery.from_params(request.GET, user_sites(request))
+    cursor = request.GET.get("cursor", "")[:500]
+    page = listing.load(request, query, cursor=cursor)
+    context = _context(request, query, page)
+    # Unknown or out-of-range parameters are dropped and said so, never sent to a site.
+    status = 400 if query.errors else 200
+    if request.htmx and cursor:
+        return render(request, "tickets/inbox.html#more-rows", context, status=status)
+    if request.htmx and request.htmx.target == "results":
+        return render(request, "tickets/inbox.html#results", context, status=status)
+    return render(request, "tickets/inbox.html", context, status=status)
 
 
-def bulk(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(status=204)
+@require_GET
+def counts(request: HttpRequest) -> HttpResponse:
+    """Tab and sidebar counts, swapped into place out of band after the list has shown."""
+    query = InboxQuery.from_params(request.GET, user_sites(request))
+    context = {"counts": listing.load_counts(request, query), "sites": user_sites(request)}
+    return render(request, "tickets/inbox.html#counts", context)
 
 
+@require_GET
 def changes(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(status=204)
+    """How many tickets of the first page changed since the list was rendered (polled)."""
+    query = InboxQuery.from_params(request.GET, user_sites(request))
+    try:
+        since = datetime.fromisoformat(request.GET.get("since", ""))
+    except ValueError:
+        return HttpResponseBadRequest("since must be an ISO time")
+    page = listing.load(request, query)
+    # The sites store whole seconds: a change in the second of rendering counts as new.
+    since = since.replace(microsecond=0)
+    changed = sum(1 for row in page.rows if row.ticket.updated_at and row.ticket.updated_at >= since)
+    return render(request, "tickets/inbox.html#changes", {"changed": changed, "query": query})
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [
+        ("close", "Close"),
+        ("assign_me", "Assign to me"),
+        ("assign_agent", "Assign to agent"),
+        ("add_tag", "Add tag"),
+        ("delete", "Delete"),
+    ]
+    action = forms.ChoiceField(choices=ACTIONS)
+    agent = forms.IntegerField(required=False, min_value=1)
+    tag = forms.IntegerField(required=False, min_value=1)
+    confirm = forms.BooleanField(required=False)
+    next = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args, sites, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.sites = {site.pk: site for site in sites}
+
+    def _selected(self) -> dict[int, list[int]]:
+        """The "site:ticket" keys, grouped per site; keys of other users' sites are dropped."""
+        grouped: dict[int, list[int]] = defaultdict(list)
+        for key in self.data.getlist("t")[:500]:
+            site_id, _, ticket_id = key.partition(":")
+            if site_id.isdigit() and ticket_id.isdigit() and int(site_id) in self.sites:
+                grouped[int(site_id)].append(int(ticket_id))
+        return dict(grouped)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        data["t"] = self._selected()
+        if not data["t"]:
+            raise forms.ValidationError("Select at least one ticket.")
+        if data.get("action") == "assign_agent" and not data.get("agent"):
+            self.add_error("agent", "Choose an agent.")
+        if data.get("action") == "add_tag" and not data.get("tag"):
+            self.add_error("tag", "Choose a tag.")
+        return data
+
+
+def _back(request: HttpRequest, raw: str) -> str:
+    if raw and url_has_allowed_host_and_scheme(raw, allowed_hosts={request.get_host()}):
+        return raw
+    return reverse("tickets:inbox")
+
+
+def _bulk_calls(form: BulkForm) -> tuple[dict, list[str]]:
+    action = form.cleaned_data["action"]
+    calls, skipped = {}, []
+    for site_id, ticket_ids in form.cleaned_data["t"].items():
+        site = form.sites[site_id]
+        client = client_for(site)
+        if action == "close":
+            call = partial(support.ticket_bulk, client, action="close_tickets", ticket_ids=ticket_ids)
+        elif action == "delete":
+            call = partial(support.ticket_bulk, client, action="delete_tickets", ticket_ids=ticket_ids)
+        elif action == "assign_me":
+            if not site.agent_person_id:
+                skipped.append(f"{site.label}: you are not an agent there.")
+                continue
+            call = partial(
+                support.ticket_bulk, client, action="assign_agent", ticket_ids=ticket_ids,
+                agent_id=site.agent_person_id,
+            )
+        elif action == "assign_agent":
+            call = partial(
+                support.ticket_bulk, client, action="assign_agent", ticket_ids=ticket_ids,
+                agent_id=form.cleaned_data["agent"],
+            )
+        else:
+            call = partial(
+                support.ticket_bulk, client, action="assign_tags", ticket_ids=ticket_ids,
+                tag_ids=[form.cleaned_data["tag"]],
+            )
+        calls[site_id] = call
+    return calls, skipped
+
+
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """One bulk request per site (the plugin's own bulk route), in parallel; each site's
+    failure is reported for its tickets while the other sites' changes stand."""
+    sites = user_sites(request)
+    form = BulkForm(request.POST, sites=sites)
+    back = _back(request, request.POST.get("next", ""))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _after_bulk(request, back)
+    selected = form.cleaned_data["t"]
+    if form.cleaned_data["action"] == "delete" and not form.cleaned_data["confirm"]:
+        count = sum(len(ids) for ids in selected.values())
+        return render(request, "tickets/bulk_confirm.html", {"form": form, "count": count,
+                                                             "selected": request.POST.getlist("t"),
+                                                             "back": back})
+    calls, skipped = _bulk_calls(form)
+    outcomes = run_parallel(calls)
+    record_errors(
+        [form.sites[site_id] for site_id in outcomes], [o.error for o in outcomes.values()]
+    )
+    for site_id, outcome in outcomes.items():
+        site, ticket_ids = form.sites[site_id], selected[site_id]
+        numbers = ", ".join(f"#{t}" for t in ticket_ids)
+        if outcome.ok:
+            messages.success(request, f"{site.label}: {outcome.value or 'done'} ({numbers})")
+        else:
+            messages.error(request, f"{site.label}: not changed ({numbers}): {outcome.error.message}")
+    for note in skipped:
+        messages.warning(request, note)
+    return _after_bulk(request, back)
+
+
+def _after_bulk(request: HttpRequest, back: str) -> HttpResponse:
+    if not request.htmx:
+        return redirect(back)
+    # Re-render the list the agent was looking at, with the outcome above it.
+    params = QueryDict(urlsplit(back).query)
+    query = InboxQuery.from_params(params, user_sites(request))
+    page = listing.load(request, query)
+    response = render(request, "tickets/inbox.html#results", _context(request, query, page))
+    response["HX-Trigger"] = "ticketUpdated"
+    return response

@@ -5,7 +5,8 @@ from dashboard.tickets import inbox
 app_name = "tickets"
 urlpatterns = [
     path("", inbox.inbox, name="inbox"),
-    path("tickets/bulk/", inbox.bulk, name="bulk"),
+    path("tickets/counts/", inbox.counts, name="counts"),
     path("tickets/changes/", inbox.changes, name="changes"),
+    path("tickets/bulk/", inbox.bulk, name="bulk"),
     path("sites/<int:site_id>/tickets/<int:ticket_id>/", include("dashboard.tickets.thread_urls")),
 ]

@@ -59,6 +59,28 @@
   }
   window.dashboardNotice = showNotice;
 
+  /* An avatar picture that cannot load leaves the initials underneath visible. */
+  document.addEventListener(
+    "error",
+    (event) => {
+      const img = event.target;
+      if (img.tagName === "IMG" && img.parentElement && img.parentElement.classList.contains("avatar")) {
+        img.remove();
+      }
+    },
+    true,
+  );
+
+  // Pictures may have failed before this script ran, or arrive in swapped fragments.
+  function dropBrokenAvatars() {
+    document.querySelectorAll(".avatar img").forEach((img) => {
+      if (img.complete && img.naturalWidth === 0) img.remove();
+    });
+  }
+  document.addEventListener("DOMContentLoaded", dropBrokenAvatars);
+  window.addEventListener("load", dropBrokenAvatars);
+  document.addEventListener("htmx:afterSettle", () => setTimeout(dropBrokenAvatars, 1500));
+
   /* Narrow screens: the navigation is a menu. */
   document.addEventListener("click", (event) => {
     const toggle = event.target.closest("[data-nav-toggle]");

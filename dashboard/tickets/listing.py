@@ -1,0 +1,293 @@
+"""The inbox's business rules: one site's pages, several sites merged into one list, counts.
+
+Merging: every site sorts its own tickets (the plugin's ``order_by``); we fetch, per site, only
+the slice that could appear next and merge the slices by the same sort key. A cursor records
+how many tickets of each site have been shown, so "Load more" continues every site exactly
+where it stopped: no ticket is shown twice or skipped, and no site is read further than needed.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from functools import partial
+from urllib.parse import urlencode
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from dashboard.fluent import support
+from dashboard.fluent.errors import UpstreamError
+from dashboard.fluent.parallel import run_parallel
+from dashboard.fluent.support import Ticket
+from dashboard.pages import record_errors, user_sites
+from dashboard.sites.models import Site
+from dashboard.sites.services import client_for
+from dashboard.tickets.query import PER_PAGE, InboxQuery
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _ts(moment: datetime | None) -> float:
+    return (moment or _EPOCH).timestamp()
+
+
+def sort_key(sort: str, ticket: Ticket) -> tuple:
+    """The order each site's answer already has for ``sort`` (see support.SORTS)."""
+    if sort == "waiting":
+        # Ascending with NULLs first, as MySQL orders them.
+        moment = ticket.last_customer_response
+        return (moment is not None, _ts(moment))
+    if sort == "newest":
+        return (-_ts(ticket.created_at),)
+    if sort == "oldest":
+        return (_ts(ticket.created_at),)
+    if sort == "priority":
+        return (ticket.priority,)
+    return (-_ts(ticket.updated_at),)
+
+
+@dataclass
+class Row:
+    site: Site
+    ticket: Ticket
+
+    @property
+    def key(self) -> str:
+        return f"{self.site.pk}:{self.ticket.id}"
+
+
+@dataclass
+class Failure:
+    site: Site
+    error: UpstreamError
+
+
+@dataclass
+class InboxPage:
+    rows: list[Row]
+    total: int  # tickets matching the query, over all sites read
+    totals: dict[int, int] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+    # Single site: upstream page numbers. All sites: the cursor of the next slice, if any.
+    page: int = 1
+    last_page: int = 1
+    next_cursor: str = ""
+    skipped: list[Site] = field(default_factory=list)  # filter cannot match there
+    essentials: support.Essentials | None = None  # one site's dropdown values
+
+    @property
+    def previous(self) -> int:
+        return max(self.page - 1, 1)
+
+    @property
+    def next(self) -> int:
+        return min(self.page + 1, self.last_page)
+
+
+def parse_cursor(raw: str, sites: list[Site]) -> dict[int, int]:
+    """``"12:20,13:5"`` -> {12: 20, 13: 5}; anything malformed or foreign is ignored."""
+    known = {site.pk for site in sites}
+    offsets: dict[int, int] = {}
+    for part in (raw or "").split(",")[:50]:
+        site_id, _, offset = part.partition(":")
+        if site_id.isdigit() and offset.isdigit() and int(site_id) in known:
+            offsets[int(site_id)] = min(int(offset), 100_000)
+    return offsets
+
+
+def format_cursor(offsets: dict[int, int]) -> str:
+    return ",".join(f"{site_id}:{offset}" for site_id, offset in sorted(offsets.items()))
+
+
+def load_single(site: Site, query: InboxQuery, *, refresh: bool = False) -> InboxPage:
+    ticket_query = query.for_site(site)
+    if ticket_query is None:
+        return InboxPage(rows=[], total=0, skipped=[site])
+    client = client_for(site)
+    outcomes = run_parallel(
+        {
+            "page": partial(
+                support.ticket_list, client, query=ticket_query, page=query.page,
+                per_page=PER_PAGE, refresh=refresh,
+            ),
+            # The filter dropdowns need the site's agents, mailboxes, products and tags.
+            "essentials": partial(support.essentials_get, client),
+        }
+    )
+    outcome, essentials = outcomes["page"], outcomes["essentials"].value
+    if not outcome.ok:
+        record_errors([site], [outcome.error])
+        return InboxPage(
+            rows=[], total=0, failures=[Failure(site, outcome.error)], essentials=essentials
+        )
+    page = outcome.value
+    return InboxPage(
+        essentials=essentials,
+        rows=[Row(site, ticket) for ticket in page.items],
+        total=page.total,
+        totals={site.pk: page.total},
+        page=page.page,
+        last_page=max(page.last_page, 1),
+    )
+
+
+def load_merged(
+    sites: list[Site], query: InboxQuery, *, cursor: str = "", refresh: bool = False
+) -> InboxPage:
+    offsets = parse_cursor(cursor, sites)
+    calls = {}
+    skipped = []
+    for site in sites:
+        ticket_query = query.for_site(site)
+        if ticket_query is None:
+            skipped.append(site)
+            continue
+        client = client_for(site)
+        offset = offsets.get(site.pk, 0)
+        first = offset // PER_PAGE + 1
+        pages = [first] if offset % PER_PAGE == 0 else [first, first + 1]
+        for number in pages:
+            calls[(site.pk, number)] = partial(
+                support.ticket_list, client, query=ticket_query, page=number,
+                per_page=PER_PAGE, refresh=refresh,
+            )
+    outcomes = run_parallel(calls)
+
+    by_site = {site.pk: site for site in sites}
+    candidates: dict[int, list[Row]] = {}
+    totals: dict[int, int] = {}
+    failures: dict[int, Failure] = {}
+    for (site_id, number), outcome in sorted(outcomes.items()):
+        site = by_site[site_id]
+        if not outcome.ok:
+            failures.setdefault(site_id, Failure(site, outcome.error))
+            continue
+        page = outcome.value
+        totals[site_id] = page.total
+        start = (number - 1) * PER_PAGE
+        offset = offsets.get(site_id, 0)
+        rows = candidates.setdefault(site_id, [])
+        for index, ticket in enumerate(page.items, start=start):
+            if index >= offset and len(rows) < PER_PAGE:
+                rows.append(Row(site, ticket))
+    for site_id in failures:
+        candidates.pop(site_id, None)
+        totals.pop(site_id, None)
+    record_errors([f.site for f in failures.values()], [f.error for f in failures.values()])
+
+    merged = heapq.merge(*candidates.values(), key=lambda row: sort_key(query.sort, row.ticket))
+    rows = [row for row, _ in zip(merged, range(PER_PAGE), strict=False)]
+    next_offsets = dict(offsets)
+    for row in rows:
+        next_offsets[row.site.pk] = next_offsets.get(row.site.pk, 0) + 1
+    more = any(next_offsets.get(site_id, 0) < total for site_id, total in totals.items())
+    return InboxPage(
+        rows=rows,
+        total=sum(totals.values()),
+        totals=totals,
+        failures=list(failures.values()),
+        next_cursor=format_cursor(next_offsets) if more else "",
+        skipped=skipped,
+    )
+
+
+def load(request: HttpRequest, query: InboxQuery, *, cursor: str = "") -> InboxPage:
+    refresh = request.GET.get("refresh") == "1"
+    sites = [site for site in user_sites(request) if not site.needs_reconnect]
+    if query.site_id:
+        site = next((s for s in sites if s.pk == query.site_id), None)
+        if site is None:
+            return InboxPage(rows=[], total=0)
+        return load_single(site, query, refresh=refresh)
+    return load_merged(sites, query, cursor=cursor, refresh=refresh)
+
+
+# Counts for the status tabs and the sidebar, loaded lazily after the list.
+
+COUNTED_STATUSES = ("new", "active", "closed")
+
+
+@dataclass
+class Counts:
+    by_status: dict[str, int | None]
+    mine: int | None
+    unassigned: int | None
+    waiting: int | None
+    per_site: dict[int, int | None]
+
+
+def load_counts(request: HttpRequest, query: InboxQuery) -> Counts:
+    sites = [site for site in user_sites(request) if not site.needs_reconnect]
+    scoped = [site for site in sites if not query.site_id or site.pk == query.site_id]
+    calls = {}
+    for site in sites:
+        client = client_for(site)
+        if site in scoped:
+            for status in COUNTED_STATUSES:
+                ticket_query = replace(query, status=status).for_site(site)
+                if ticket_query is not None:
+                    calls[(site.pk, status)] = partial(support.ticket_count, client, query=ticket_query)
+        views = {
+            "open": InboxQuery(),
+            "mine": InboxQuery(agent="me"),
+            "unassigned": InboxQuery(agent="unassigned"),
+            "waiting": InboxQuery(waiting=True),
+        }
+        for name, view in views.items():
+            ticket_query = view.for_site(site)
+            if ticket_query is not None:
+                calls[(site.pk, name)] = partial(support.ticket_count, client, query=ticket_query)
+    outcomes = run_parallel(calls)
+
+    def total(name: str, among: list[Site]) -> int | None:
+        values = [outcomes[(s.pk, name)] for s in among if (s.pk, name) in outcomes]
+        good = [o.value for o in values if o.ok]
+        return sum(good) if good else (0 if not values else None)
+
+    by_status = {status: total(status, scoped) for status in COUNTED_STATUSES}
+    if by_status["new"] is not None and by_status["active"] is not None:
+        by_status["open"] = by_status["new"] + by_status["active"]
+    else:
+        by_status["open"] = None
+    known = [by_status[s] for s in COUNTED_STATUSES]
+    by_status["all"] = sum(known) if all(v is not None for v in known) else None
+    per_site = {}
+    for site in sites:
+        outcome = outcomes.get((site.pk, "open"))
+        per_site[site.pk] = outcome.value if outcome and outcome.ok else None
+    return Counts(
+        by_status=by_status,
+        mine=total("mine", sites),
+        unassigned=total("unassigned", sites),
+        waiting=total("waiting", sites),
+        per_site=per_site,
+    )
+
+
+# Previous / next ticket of the list an agent came from.
+
+
+def thread_url(site_id: int, ticket_id: int, query: InboxQuery) -> str:
+    url = reverse("tickets:thread", args=[site_id, ticket_id])
+    params = query.params()
+    return f"{url}?{urlencode({'from': urlencode(params)})}" if params else url
+
+
+def neighbours(
+    request: HttpRequest, query: InboxQuery, site_id: int, ticket_id: int
+) -> tuple[str | None, str | None]:
+    """Thread URLs of the tickets before and after this one in the agent's list (its page)."""
+    page = load(request, query)
+    keys = [(row.site.pk, row.ticket.id) for row in page.rows]
+    try:
+        index = keys.index((site_id, ticket_id))
+    except ValueError:
+        return None, None
+    previous = keys[index - 1] if index > 0 else None
+    following = keys[index + 1] if index + 1 < len(keys) else None
+    return (
+        thread_url(*previous, query) if previous else None,
+        thread_url(*following, query) if following else None,
+    )
