@@ -68,3 +68,11 @@ def academy(user, sim):
 @pytest.fixture
 def beta(user, sim):
     return connect(user, sim.beta)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Django's cache holds login throttles and cache generations: start each test clean."""
+    from django.core.cache import cache
+
+    cache.clear()

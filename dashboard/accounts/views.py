@@ -1,0 +1,56 @@
+"""Log in with throttling; change password, which logs every other session out."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+
+from dashboard.accounts import throttle
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "throttled": (
+            "Too many failed attempts. For your security, logging in is paused for 15 minutes. "
+            "Ask an administrator if you have forgotten your password."
+        ),
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        ip = throttle.client_ip(self.request)
+        if throttle.is_locked(username, ip):
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            throttle.record_failure(username, ip)
+            raise
+        throttle.clear(username)
+        return cleaned
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LoginView(auth_views.LoginView):
+    form_class = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django keeps this session and invalidates every other one (the session hash changes)."""
+
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("tickets:inbox")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request, "Password changed. Your other sessions have been logged out."
+        )
+        return response
