@@ -86,7 +86,9 @@ def changes(request: HttpRequest) -> HttpResponse:
     page = listing.load(request, query)
     # The sites store whole seconds: a change in the second of rendering counts as new.
     since = since.replace(microsecond=0)
-    changed = sum(1 for row in page.rows if row.ticket.updated_at and row.ticket.updated_at >= since)
+    changed = sum(
+        1 for row in page.rows if row.ticket.updated_at and row.ticket.updated_at >= since
+    )
     return render(request, "tickets/inbox.html#changes", {"changed": changed, "query": query})
 
 
@@ -142,25 +144,38 @@ def _bulk_calls(form: BulkForm) -> tuple[dict, list[str]]:
         site = form.sites[site_id]
         client = client_for(site)
         if action == "close":
-            call = partial(support.ticket_bulk, client, action="close_tickets", ticket_ids=ticket_ids)
+            call = partial(
+                support.ticket_bulk, client, action="close_tickets", ticket_ids=ticket_ids
+            )
         elif action == "delete":
-            call = partial(support.ticket_bulk, client, action="delete_tickets", ticket_ids=ticket_ids)
+            call = partial(
+                support.ticket_bulk, client, action="delete_tickets", ticket_ids=ticket_ids
+            )
         elif action == "assign_me":
             if not site.agent_person_id:
                 skipped.append(f"{site.label}: you are not an agent there.")
                 continue
             call = partial(
-                support.ticket_bulk, client, action="assign_agent", ticket_ids=ticket_ids,
+                support.ticket_bulk,
+                client,
+                action="assign_agent",
+                ticket_ids=ticket_ids,
                 agent_id=site.agent_person_id,
             )
         elif action == "assign_agent":
             call = partial(
-                support.ticket_bulk, client, action="assign_agent", ticket_ids=ticket_ids,
+                support.ticket_bulk,
+                client,
+                action="assign_agent",
+                ticket_ids=ticket_ids,
                 agent_id=form.cleaned_data["agent"],
             )
         else:
             call = partial(
-                support.ticket_bulk, client, action="assign_tags", ticket_ids=ticket_ids,
+                support.ticket_bulk,
+                client,
+                action="assign_tags",
+                ticket_ids=ticket_ids,
                 tag_ids=[form.cleaned_data["tag"]],
             )
         calls[site_id] = call
@@ -182,9 +197,11 @@ def bulk(request: HttpRequest) -> HttpResponse:
     selected = form.cleaned_data["t"]
     if form.cleaned_data["action"] == "delete" and not form.cleaned_data["confirm"]:
         count = sum(len(ids) for ids in selected.values())
-        return render(request, "tickets/bulk_confirm.html", {"form": form, "count": count,
-                                                             "selected": request.POST.getlist("t"),
-                                                             "back": back})
+        return render(
+            request,
+            "tickets/bulk_confirm.html",
+            {"form": form, "count": count, "selected": request.POST.getlist("t"), "back": back},
+        )
     calls, skipped = _bulk_calls(form)
     outcomes = run_parallel(calls)
     record_errors(
@@ -196,7 +213,9 @@ def bulk(request: HttpRequest) -> HttpResponse:
         if outcome.ok:
             messages.success(request, f"{site.label}: {outcome.value or 'done'} ({numbers})")
         else:
-            messages.error(request, f"{site.label}: not changed ({numbers}): {outcome.error.message}")
+            messages.error(
+                request, f"{site.label}: not changed ({numbers}): {outcome.error.message}"
+            )
     for note in skipped:
         messages.warning(request, note)
     return _after_bulk(request, back)

@@ -109,8 +109,12 @@ def load_single(site: Site, query: InboxQuery, *, refresh: bool = False) -> Inbo
     outcomes = run_parallel(
         {
             "page": partial(
-                support.ticket_list, client, query=ticket_query, page=query.page,
-                per_page=PER_PAGE, refresh=refresh,
+                support.ticket_list,
+                client,
+                query=ticket_query,
+                page=query.page,
+                per_page=PER_PAGE,
+                refresh=refresh,
             ),
             # The filter dropdowns need the site's agents, mailboxes, products and tags.
             "essentials": partial(support.essentials_get, client),
@@ -150,8 +154,12 @@ def load_merged(
         pages = [first] if offset % PER_PAGE == 0 else [first, first + 1]
         for number in pages:
             calls[(site.pk, number)] = partial(
-                support.ticket_list, client, query=ticket_query, page=number,
-                per_page=PER_PAGE, refresh=refresh,
+                support.ticket_list,
+                client,
+                query=ticket_query,
+                page=number,
+                per_page=PER_PAGE,
+                refresh=refresh,
             )
     outcomes = run_parallel(calls)
 
@@ -228,7 +236,9 @@ def load_counts(request: HttpRequest, query: InboxQuery) -> Counts:
             for status in COUNTED_STATUSES:
                 ticket_query = replace(query, status=status).for_site(site)
                 if ticket_query is not None:
-                    calls[(site.pk, status)] = partial(support.ticket_count, client, query=ticket_query)
+                    calls[(site.pk, status)] = partial(
+                        support.ticket_count, client, query=ticket_query
+                    )
         views = {
             "open": InboxQuery(),
             "mine": InboxQuery(agent="me"),

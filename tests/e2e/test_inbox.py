@@ -19,7 +19,9 @@ def open_ids(sim_site) -> set[int]:
     return {t["id"] for t in sim_site.site.tickets.values() if t["status"] in ("new", "active")}
 
 
-def test_filtering_pushes_the_url_and_back_restores_it(acme, academy, sim, logged_in_page, live_server):
+def test_filtering_pushes_the_url_and_back_restores_it(
+    acme, academy, sim, logged_in_page, live_server
+):
     page = logged_in_page
     expect(page.locator("#results")).to_have_attribute(
         "data-total", str(len(open_ids(sim.acme)) + len(open_ids(sim.academy)))
@@ -30,7 +32,9 @@ def test_filtering_pushes_the_url_and_back_restores_it(acme, academy, sim, logge
     page.locator("#f-priority").select_option("critical")
     expect(page).to_have_url(re.compile(r"priority=critical"))
     critical = sum(
-        1 for entry in (sim.acme, sim.academy) for t in entry.site.tickets.values()
+        1
+        for entry in (sim.acme, sim.academy)
+        for t in entry.site.tickets.values()
         if t["status"] in ("new", "active") and t["priority"] == "critical"
     )
     expect(page.locator("#results")).to_have_attribute("data-total", str(critical))
@@ -92,7 +96,9 @@ def test_keyboard_moves_selects_and_opens(acme, sim, logged_in_page):
     expect(page).to_have_url(re.compile(rf"/sites/{acme.pk}/tickets/{key.split(':')[1]}/"))
 
 
-def test_a_site_going_down_shows_a_warning_chip_while_others_list(acme, academy, sim, logged_in_page):
+def test_a_site_going_down_shows_a_warning_chip_while_others_list(
+    acme, academy, sim, logged_in_page
+):
     page = logged_in_page
     expect(page.locator("[data-row]").first).to_be_visible()
     sim.academy.site.add_fault("status_502")

@@ -79,7 +79,9 @@ def test_load_more_reads_only_the_slices_it_needs(agent_client, acme, academy, b
     for entry in sim.all():
         entry.site.clear_log()
     agent_client.get(INBOX)
-    calls = sum(entry.site.count(method="GET", route="/fluent-support/v2/tickets") for entry in sim.all())
+    calls = sum(
+        entry.site.count(method="GET", route="/fluent-support/v2/tickets") for entry in sim.all()
+    )
     assert calls == 3  # one page per site, nothing more
 
 
@@ -112,8 +114,12 @@ def test_filters_use_the_sites_own_filters(agent_client, acme, sim, params, wher
 
 
 def test_mailbox_product_and_tag_filters_come_from_reference_data(agent_client, acme, sim):
-    ticket = next(t for t in sim.acme.site.tickets.values() if t["mailbox_id"] and t["status"] == "new")
-    html = agent_client.get(f"{INBOX}?site={acme.pk}&mailbox={ticket['mailbox_id']}").content.decode()
+    ticket = next(
+        t for t in sim.acme.site.tickets.values() if t["mailbox_id"] and t["status"] == "new"
+    )
+    html = agent_client.get(
+        f"{INBOX}?site={acme.pk}&mailbox={ticket['mailbox_id']}"
+    ).content.decode()
     assert total(html) == len(open_ids(sim.acme, mailbox_id=ticket["mailbox_id"]))
     assert 'name="mailbox"' in html and 'name="product"' in html and 'name="tag"' in html
 
@@ -128,8 +134,10 @@ def test_assigned_to_me_maps_to_my_agent_id_on_each_site(agent_client, acme, aca
 def test_waiting_for_reply_filter(agent_client, acme, sim):
     html = agent_client.get(f"{INBOX}?site={acme.pk}&waiting=1").content.decode()
     waiting = [
-        t for t in sim.acme.site.tickets.values()
-        if t["status"] != "closed" and t["last_customer_response"]
+        t
+        for t in sim.acme.site.tickets.values()
+        if t["status"] != "closed"
+        and t["last_customer_response"]
         and (not t["last_agent_response"] or t["last_customer_response"] > t["last_agent_response"])
     ]
     assert total(html) == len(waiting)
@@ -152,7 +160,9 @@ def test_status_tabs_switch_and_closed_shows_closed(agent_client, acme, sim):
 def test_htmx_filter_change_returns_only_the_results(agent_client, acme):
     full = agent_client.get(f"{INBOX}?site={acme.pk}")
     fragment = agent_client.get(
-        f"{INBOX}?site={acme.pk}&priority=critical", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results"
+        f"{INBOX}?site={acme.pk}&priority=critical",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="results",
     )
     assert fragment.status_code == 200
     assert b"<html" not in fragment.content
@@ -230,7 +240,9 @@ def test_bulk_close_groups_per_site_and_reports(agent_client, acme, academy, sim
     keys = [f"{acme.pk}:{i}" for i in acme_ids] + [f"{academy.pk}:{i}" for i in academy_ids]
     for entry in sim.all():
         entry.site.clear_log()
-    response = agent_client.post(reverse("tickets:bulk"), {"action": "close", "t": keys, "next": "/"})
+    response = agent_client.post(
+        reverse("tickets:bulk"), {"action": "close", "t": keys, "next": "/"}
+    )
     assert response.status_code == 302
     assert all(sim.acme.site.tickets[i]["status"] == "closed" for i in acme_ids)
     assert sim.academy.site.tickets[academy_ids[0]]["status"] == "closed"
@@ -268,7 +280,9 @@ def test_bulk_delete_asks_first_without_javascript(agent_client, acme, sim):
 
 def test_bulk_assign_to_me_uses_each_sites_agent(agent_client, acme, sim):
     ticket_id = next(iter(open_ids(sim.acme, agent_id=None)))
-    agent_client.post(reverse("tickets:bulk"), {"action": "assign_me", "t": [f"{acme.pk}:{ticket_id}"]})
+    agent_client.post(
+        reverse("tickets:bulk"), {"action": "assign_me", "t": [f"{acme.pk}:{ticket_id}"]}
+    )
     assert sim.acme.site.tickets[ticket_id]["agent_id"] == acme.agent_person_id
 
 
@@ -277,7 +291,9 @@ def test_bulk_refuses_tickets_of_sites_that_are_not_mine(agent_client, other_use
 
     theirs = connect(other_user, sim.acme)
     ticket_id = min(open_ids(sim.acme))
-    agent_client.post(reverse("tickets:bulk"), {"action": "close", "t": [f"{theirs.pk}:{ticket_id}"]})
+    agent_client.post(
+        reverse("tickets:bulk"), {"action": "close", "t": [f"{theirs.pk}:{ticket_id}"]}
+    )
     assert sim.acme.site.tickets[ticket_id]["status"] != "closed"
 
 
