@@ -275,7 +275,13 @@ class FluentClient:
         trace.record(self.credential.key, time.perf_counter() - started, hit=hit)
         if response.status_code >= 500:
             return self._stale_or_raise(path, params, headers, self._status_error(response))
-        data = self._json_or_raise(response)
+        try:
+            data = self._json_or_raise(response)
+        except errors.UpstreamError:
+            trace.fail()
+            raise
+        expires = getattr(response, "expires", None) if ttl > 0 else None
+        trace.freshness(_aware(expires))
         created = getattr(response, "created_at", None)
         return Answer(
             data=data,
@@ -447,6 +453,11 @@ class _UnreadableAnswer(Exception):
     def __init__(self, response: requests.Response) -> None:
         super().__init__("unreadable answer")
         self.response = response
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # requests-cache keeps naive UTC datetimes.
+    return moment.replace(tzinfo=UTC) if moment and not moment.tzinfo else moment
 
 
 def _keep_in_cache(response: requests.Response) -> bool:

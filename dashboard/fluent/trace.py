@@ -30,6 +30,10 @@ class Trace:
     failures: int = 0
     upstream_seconds: float = 0.0  # summed over calls, parallel or not
     stale: dict[str, StaleNotice] = field(default_factory=dict)
+    # When the first answer this request used stops being fresh (None: nothing read, or an
+    # answer that is never cached, such as who is viewing a ticket).
+    fresh_until: datetime | None = None
+    uncacheable: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
@@ -69,3 +73,24 @@ def stale(site_key: str, label: str, fetched_at: datetime | None, error: Upstrea
         # Keep the oldest time: the page is only as fresh as its oldest part.
         if known is None or (fetched_at and known.fetched_at and fetched_at < known.fetched_at):
             trace.stale[site_key] = StaleNotice(site_key, label, fetched_at, error.message)
+
+
+def freshness(expires: datetime | None) -> None:
+    """Note how long an answer used by this request stays fresh (None: never cached)."""
+    trace = _current.get()
+    if trace is None:
+        return
+    with trace.lock:
+        if expires is None:
+            trace.uncacheable = True
+        elif trace.fresh_until is None or expires < trace.fresh_until:
+            trace.fresh_until = expires
+
+
+def fail() -> None:
+    """An answer could not be used: the page showing its absence must not be kept."""
+    trace = _current.get()
+    if trace is None:
+        return
+    with trace.lock:
+        trace.failures += 1

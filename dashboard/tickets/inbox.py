@@ -19,6 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from dashboard.fluent import support
 from dashboard.fluent.parallel import run_parallel
+from dashboard.pagecache import cached_page
 from dashboard.pages import record_errors, user_sites
 from dashboard.sites.services import client_for
 from dashboard.tickets import listing
@@ -52,7 +53,8 @@ def _page_numbers(current: int, last: int) -> list[int | None]:
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-Target")
+@cached_page("tickets", "reference")
 def inbox(request: HttpRequest) -> HttpResponse:
     query = InboxQuery.from_params(request.GET, user_sites(request))
     cursor = request.GET.get("cursor", "")[:500]
@@ -68,6 +70,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page("tickets")
 def counts(request: HttpRequest) -> HttpResponse:
     """Tab and sidebar counts, swapped into place out of band after the list has shown."""
     query = InboxQuery.from_params(request.GET, user_sites(request))

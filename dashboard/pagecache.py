@@ -1,0 +1,88 @@
+"""Rendered pages kept while everything they were made from is still fresh.
+
+A warm page should not wait for the sites (their answers are cached), and it should not pay for
+rendering the same HTML again either. The key holds everything the HTML depends on: the user,
+their CSRF secret (forms carry a token), time zone, the exact URL and htmx headers, each of the
+user's sites (credential and state) with the generation numbers that writes bump, and the
+minute (relative times such as "35 min" change with it). The entry lives only as long as the
+first upstream answer it used stays fresh, so it can never outlive the data it shows; pages
+with stale data, failures or one-time messages are never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import wraps
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+
+from dashboard.fluent.client import generations
+from dashboard.pages import user_sites
+
+MAX_SECONDS = 60
+
+
+def _key(request: HttpRequest, scopes: tuple[str, ...]) -> str:
+    parts = [
+        str(request.user.pk),
+        request.META.get("CSRF_COOKIE", ""),
+        request.COOKIES.get("tz", ""),
+        request.get_full_path(),
+        request.headers.get("HX-Request", ""),
+        request.headers.get("HX-Target", ""),
+        str(int(time.time() // 60)),
+    ]
+    for site in user_sites(request):
+        credential = site.credential()
+        gens = generations(credential.site_key, list(scopes))
+        parts.append(
+            f"{site.pk}:{site.cache_token}:{site.needs_reconnect}:{site.agent_person_id}:"
+            + ",".join(f"{scope}={gens[scope]}" for scope in scopes)
+        )
+    return "page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    return bool(getattr(request, "session", None) and request.session.get("_messages"))
+
+
+def cached_page(*scopes: str) -> Callable:
+    """Serve a GET view's 200 HTML from the cache while its upstream data stays fresh."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method != "GET" or request.GET.get("refresh") or _has_messages(request):
+                return view(request, *args, **kwargs)
+            key = _key(request, scopes)
+            html = cache.get(key)
+            if html is not None:
+                response = HttpResponse(html)
+                response["X-Page-Cache"] = "hit"
+                patch_vary_headers(response, ["HX-Request", "HX-Target"])
+                return response
+            response = view(request, *args, **kwargs)
+            trace = getattr(request, "upstream_trace", None)
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and trace is not None
+                and trace.fresh_until is not None
+                and not trace.uncacheable
+                and not trace.stale
+                and not trace.failures
+                and not _has_messages(request)
+            ):
+                seconds = (trace.fresh_until - datetime.now(UTC)).total_seconds()
+                if seconds >= 1:
+                    cache.set(key, response.content, min(int(seconds), MAX_SECONDS))
+            return response
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,57 @@
+"""Rendered pages are reused only while everything they show is still fresh, and per user."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from dashboard.fluent import support
+from dashboard.sites.services import client_for
+from tests.conftest import connect
+
+
+def test_a_warm_page_is_served_without_rendering_or_upstream_calls(agent_client, acme, sim):
+    agent_client.get("/sites/")  # as after logging in: the browser holds a CSRF cookie
+    first = agent_client.get(f"/?site={acme.pk}")
+    sim.acme.site.clear_log()
+    second = agent_client.get(f"/?site={acme.pk}")
+    assert second.get("X-Page-Cache") == "hit"
+    assert second.content == first.content
+    assert sim.acme.site.count() == 0
+
+
+def test_a_write_by_another_user_makes_the_page_fresh_again(agent_client, acme, other_user, sim):
+    agent_client.get(f"/?site={acme.pk}")
+    theirs = connect(other_user, sim.acme, username="tom")
+    ticket_id = next(t["id"] for t in sim.acme.site.tickets.values() if t["status"] == "active")
+    support.ticket_close(client_for(theirs), ticket_id=ticket_id)
+    response = agent_client.get(f"/?site={acme.pk}")
+    assert response.get("X-Page-Cache") is None
+    assert f'data-key-id="{acme.pk}:{ticket_id}"' not in response.content.decode()
+
+
+def test_a_page_with_a_failing_site_is_not_kept(agent_client, acme, academy, sim):
+    sim.academy.site.add_fault("status_500")
+    agent_client.get("/")
+    sim.academy.site.clear_faults()
+    response = agent_client.get("/")
+    assert response.get("X-Page-Cache") is None
+    assert "server error" not in response.content.decode()
+
+
+def test_another_user_never_gets_my_rendered_page(agent_client, acme, other_user, sim, password):
+    mine = agent_client.get("/").content.decode()
+    theirs_site = connect(other_user, sim.acme, username="maria")
+    client = Client()
+    client.force_login(other_user)
+    response = client.get("/")
+    assert response.get("X-Page-Cache") is None
+    assert response.content.decode() != mine
+    assert f"?site={theirs_site.pk}" in response.content.decode()
+
+
+def test_refresh_bypasses_the_page_cache(agent_client, acme, sim):
+    agent_client.get(f"/?site={acme.pk}")
+    sim.acme.site.clear_log()
+    response = agent_client.get(f"/?site={acme.pk}&refresh=1")
+    assert response.get("X-Page-Cache") is None
+    assert sim.acme.site.count(method="GET") >= 1
