@@ -76,3 +76,20 @@ def sim_sites() -> Iterator[SimSites]:
 def sim(sim_sites: SimSites) -> SimSites:
     sim_sites.reset()
     return sim_sites
+
+
+@pytest.fixture(scope="session")
+def hostile_site() -> Iterator[SimSite]:
+    """A site whose data is full of XSS vectors (titles, bodies, names, tags, CRM fields)."""
+    site = SimulatedSite(seed=7, name="Hostile Labs", crm=True, tickets=40, hostile=True)
+    server = SimulatorServer(site).start()
+    try:
+        yield SimSite(site=site, server=server)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def hostile(hostile_site: SimSite) -> SimSite:
+    hostile_site.site.reset()
+    return hostile_site
