@@ -52,8 +52,11 @@ class UpstreamTimingMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
-        request.upstream_trace = trace = upstream_trace.start()
-        response = self.get_response(request)
+        # "?refresh=1" on any page reads fresh from the sites (its Refresh control).
+        refresh = request.method == "GET" and request.GET.get("refresh") == "1"
+        with upstream_trace.collect(refresh=refresh) as trace:
+            request.upstream_trace = trace
+            response = self.get_response(request)
         total_ms = (time.perf_counter() - started) * 1000
         response.headers["Server-Timing"] = (
             f"app;dur={total_ms:.1f}, upstream;dur={trace.upstream_seconds * 1000:.1f}, "

@@ -249,6 +249,8 @@ class FluentClient:
         refresh: bool = False,
     ) -> Answer:
         """GET a JSON answer, from the cache while fresh, stale from the cache if the site fails."""
+        current = trace.current()
+        refresh = refresh or bool(current and current.refresh)
         ttl = settings.UPSTREAM_CACHE_TTL[kind]
         scope = SCOPES[kind]
         generation = generations(self.credential.site_key, [scope])[scope]

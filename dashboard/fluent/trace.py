@@ -8,6 +8,8 @@ The middleware opens a trace for each request; the client records into it from a
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,16 +36,24 @@ class Trace:
     # answer that is never cached, such as who is viewing a ticket).
     fresh_until: datetime | None = None
     uncacheable: bool = False
+    # The user asked for fresh data (a page's Refresh control): every read skips the cache.
+    refresh: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
 _current: ContextVar[Trace | None] = ContextVar("upstream_trace", default=None)
 
 
-def start() -> Trace:
-    trace = Trace()
-    _current.set(trace)
-    return trace
+@contextmanager
+def collect(*, refresh: bool = False) -> Iterator[Trace]:
+    """Record the upstream calls made inside the block (one request)."""
+    trace = Trace(refresh=refresh)
+    token = _current.set(trace)
+    try:
+        yield trace
+    finally:
+        # A thread serves many requests: the next one must not inherit this trace.
+        _current.reset(token)
 
 
 def current() -> Trace | None:

@@ -335,28 +335,37 @@ class SimulatedSite:
         rest_path = _rest_path(path, query_string)
         status = 0
         username: str | None = None
+        logged = False
         try:
             self._delay(rest_path if rest_path is not None else path)
             reply, username = self._answer(environ, method, path, rest_path, query_string)
             status = reply.status
             return self._send(start_response, reply, environ, rest_path, username is not None)
         except DropConnection:
+            # Log before the connection drops: a client that sees the reset must also find
+            # its request in the log.
+            self._log(method, path, query_string, status, username, started_at, started)
+            logged = True
             drop = environ.get("simulator.drop")
             if drop is not None:
                 drop()
             raise
         finally:
-            entry = LoggedRequest(
-                method=method,
-                path=path,
-                query=query_string,
-                status=status,
-                user=username,
-                started_at=started_at,
-                duration_ms=(time.perf_counter() - started) * 1000.0,
-            )
-            with self._log_lock:
-                self.request_log.append(entry)
+            if not logged:
+                self._log(method, path, query_string, status, username, started_at, started)
+
+    def _log(self, method, path, query, status, username, started_at, started) -> None:
+        entry = LoggedRequest(
+            method=method,
+            path=path,
+            query=query,
+            status=status,
+            user=username,
+            started_at=started_at,
+            duration_ms=(time.perf_counter() - started) * 1000.0,
+        )
+        with self._log_lock:
+            self.request_log.append(entry)
 
     def _delay(self, route_path: str) -> None:
         delay = self._latency_default_ms
