@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
+from dashboard.fluent import errors
 from dashboard.fluent.client import SUPPORT, FluentClient
 from dashboard.fluent.parsing import (
     LocalTime,
@@ -667,3 +668,137 @@ def customer_update(
         zone=_zone(client),
         label=client.label,
     )
+
+
+def live_activity_leave(client: FluentClient, *, ticket_id: int) -> None:
+    # Reference: DELETE /tickets/<id>/live_activity (route list; FACTS.md): stop showing our
+    # agent as viewing the ticket, as wp-admin does when an agent leaves it.
+    client.send(
+        "DELETE", f"{SUPPORT}/tickets/{int(ticket_id)}/live_activity", invalidates=("live",)
+    )
+
+
+# Report summaries for the team-lead queues. Each row's ``stats`` count the site's own day
+# (its timezone): ``closed`` is the tickets closed today, per agent (closed by them), per
+# mailbox or per product. Every one of these routes needs the "view all reports" capability;
+# a limited agent gets 403 (capture maria_reports_forbidden).
+
+
+class SummaryStats(Model):
+    responses: OptionalInt = 0
+    opens: OptionalInt = 0
+    closed: OptionalInt = 0
+    interactions: OptionalInt = 0
+
+
+class SummaryRow(Model):
+    """One agent, mailbox or product of a report summary (the plugin names it differently in
+    each: ``full_name``, ``name`` or ``title``)."""
+
+    id: int
+    full_name: Text = ""
+    name: Text = ""
+    title: Text = ""
+    stats: SummaryStats = SummaryStats()
+
+    @property
+    def label(self) -> str:
+        return self.full_name or self.name or self.title or f"#{self.id}"
+
+
+class Summary(Model):
+    summary: list[SummaryRow]
+
+
+def _summary_rows(client: FluentClient, path: str, refresh: bool) -> list[SummaryRow]:
+    answer = client.get(f"{SUPPORT}{path}", kind="report", refresh=refresh)
+    return parse(Summary, answer.data, zone=_zone(client), label=client.label).summary
+
+
+def report_agents_summary(client: FluentClient, *, refresh: bool = False) -> list[SummaryRow]:
+    # Reference: GET /reports/agents-summary (capture fs_reports_agents_summary): per agent,
+    # today's responses, interactions and tickets closed by them.
+    return _summary_rows(client, "/reports/agents-summary", refresh)
+
+
+def report_mailboxes_summary(client: FluentClient, *, refresh: bool = False) -> list[SummaryRow]:
+    # Reference: GET /mailbox-reports/mailbox-reports-summary (capture
+    # fs_mailbox_reports_summary): per mailbox, today's responses and closed tickets.
+    return _summary_rows(client, "/mailbox-reports/mailbox-reports-summary", refresh)
+
+
+def report_products_summary(client: FluentClient, *, refresh: bool = False) -> list[SummaryRow]:
+    # Reference: GET /product-reports/product-reports-summary (capture
+    # fs_product_reports_summary): per product, today's responses and closed tickets.
+    return _summary_rows(client, "/product-reports/product-reports-summary", refresh)
+
+
+# Customers directory and customer delete (appended for the customers app).
+
+
+class CustomerSummary(Customer):
+    """A directory row: the customer with the counts the list route adds."""
+
+    total_tickets: OptionalInt = 0
+    total_responses: OptionalInt = 0
+
+
+CUSTOMER_STATUSES = ("active", "inactive")
+
+
+def customer_search(
+    client: FluentClient,
+    *,
+    search: str = "",
+    status: str = "",
+    page: int = 1,
+    per_page: int = 15,
+    refresh: bool = False,
+) -> Page[CustomerSummary]:
+    # Reference: GET /customers?search=&status=&page=&per_page= (captures fs_customers,
+    # fs_customers_page2_per5, fs_customers_search; maria_customers_forbidden -> 403). The
+    # plugin's CustomerController::index reads a plain `status` parameter (active | inactive |
+    # all), not filters[status]. Only the two real statuses are sent: "all" is the same as
+    # leaving it out.
+    params: list[tuple[str, Any]] = [("page", max(1, int(page))), ("per_page", int(per_page))]
+    if search:
+        params.append(("search", search))
+    if status in CUSTOMER_STATUSES:
+        params.append(("status", status))
+    answer = client.get(f"{SUPPORT}/customers", kind="customer", params=params, refresh=refresh)
+    result = parse(
+        Page[CustomerSummary],
+        paginator(answer.data, "customers"),
+        zone=_zone(client),
+        label=client.label,
+    )
+    result.page = min(result.page, max(result.last_page, 1)) or 1
+    return result
+
+
+class CustomerDeleteUnavailable(errors.NotFoundError):
+    """The site has no customer delete route, so customers cannot be deleted there."""
+
+    advice = "Delete the customer in the site's WordPress admin instead."
+
+
+def customer_delete(client: FluentClient, *, customer_id: int) -> str:
+    # Reference: DELETE /customers/<id> (routes-fluent-support.txt; published docs answer
+    # {"message": "Customer Deleted Successfully"}). The plugin deletes the customer's tickets,
+    # with their replies and notes, along with the customer. No capture exists: a site that
+    # answers rest_no_route does not offer the route, which is said as such.
+    try:
+        data = client.send(
+            "DELETE",
+            f"{SUPPORT}/customers/{int(customer_id)}",
+            invalidates=("customers", "tickets"),
+        )
+    except errors.NotFoundError as exc:
+        if exc.status == 404 and "no such route" in exc.message:
+            raise CustomerDeleteUnavailable(
+                "This site does not offer deleting customers over its REST API.",
+                site_label=client.label,
+                status=404,
+            ) from exc
+        raise
+    return str(data.get("message", "")) if isinstance(data, dict) else str(data or "")

@@ -1,7 +1,74 @@
+"""The team lead's queues: a frame at once, its figures from a fragment that refreshes itself."""
+
 from __future__ import annotations
 
+import csv
+
+from django import forms
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from dashboard.pages import user_sites
+from dashboard.queues import export
+from dashboard.queues.figures import load_overview, thresholds
+
+# Rows the skeleton shows in each breakdown while the figures load.
+SKELETON_ROWS = range(4)
+SKELETON_TITLES = ["Waiting longest", "By agent", "By mailbox", "By product"]
 
 
+class FiguresForm(forms.Form):
+    # Read every figure fresh from the sites instead of from the short-lived cache.
+    refresh = forms.BooleanField(required=False)
+
+
+def _refresh(request: HttpRequest) -> bool:
+    form = FiguresForm(request.GET)
+    return form.is_valid() and form.cleaned_data["refresh"]
+
+
+def _context(request: HttpRequest, **extra) -> dict:
+    sites = user_sites(request)
+    hours = thresholds()
+    return {
+        "sites": sites,
+        "thresholds": hours,
+        "many_sites": len(sites) > 1,
+        # Columns after the site's name: open, new, unassigned, waiting, buckets, oldest, closed.
+        "figure_columns": 6 + len(hours),
+        "figure_range": range(6 + len(hours)),
+        "skeleton_rows": SKELETON_ROWS,
+        "skeleton_titles": SKELETON_TITLES,
+        **extra,
+    }
+
+
+@require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Queues")
+    """The frame only: no site is asked anything, so it shows at once."""
+    return render(request, "queues/overview.html", _context(request, overview=None))
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def stats(request: HttpRequest) -> HttpResponse:
+    """The figures: the fragment htmx swaps in, or (without JavaScript) the whole page."""
+    figures = load_overview(user_sites(request), refresh=_refresh(request))
+    context = _context(request, overview=figures)
+    template = "queues/overview.html#stats" if request.htmx else "queues/overview.html"
+    return render(request, template, context)
+
+
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    figures = load_overview(user_sites(request), refresh=_refresh(request))
+    stamp = timezone.localtime(figures.generated_at).strftime("%Y-%m-%d-%H%M")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="queues-{stamp}.csv"'
+    writer = csv.writer(response)
+    for row in export.rows(figures):
+        writer.writerow([export.cell(value) for value in row])
+    return response
