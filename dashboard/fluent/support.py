@@ -207,16 +207,21 @@ class Ticket(Model):
 
     @property
     def is_waiting(self) -> bool:
-        """The customer wrote last and the ticket is open: an agent owes a reply."""
-        if self.status == "closed" or self.last_customer_response is None:
+        """An agent owes a reply: the ticket is open and no agent has answered since the
+        customer last wrote (the plugin's own ``waiting_for_reply`` rule)."""
+        if self.status == "closed":
             return False
-        return self.last_agent_response is None or (
+        if self.last_agent_response is None:
+            return True
+        return self.last_customer_response is not None and (
             self.last_customer_response > self.last_agent_response
         )
 
     @property
     def customer_waiting_since(self) -> datetime | None:
-        return self.last_customer_response if self.is_waiting else None
+        if not self.is_waiting:
+            return None
+        return self.last_customer_response or self.created_at
 
     @property
     def last_activity(self) -> datetime | None:
