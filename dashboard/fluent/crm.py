@@ -28,6 +28,21 @@ class EmailStats(Model):
     opens: OptionalInt = 0
     clicks: OptionalInt = 0
 
+    @property
+    def open_rate(self) -> int | None:
+        """Opens as a whole percentage of emails sent; None before the first email."""
+        return _percent(self.opens, self.emails)
+
+    @property
+    def click_rate(self) -> int | None:
+        return _percent(self.clicks, self.emails)
+
+
+def _percent(part: int | None, whole: int | None) -> int | None:
+    if not whole:
+        return None
+    return round(100 * (part or 0) / whole)
+
 
 class CustomField(Model):
     slug: Text = ""
