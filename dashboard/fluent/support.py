@@ -88,6 +88,7 @@ class Customer(Person):
     country: Text = ""
     note: Text = ""
     status: Text = ""
+    remote_uid: Text = ""
     created_at: UtcTime = None
     last_response_at: LocalTime = None
 
@@ -412,28 +413,6 @@ def me_get(client: FluentClient, *, refresh: bool = False) -> Me:
     return parse(Me, answer.data, zone=_zone(client), label=client.label)
 
 
-def customer_list(
-    client: FluentClient,
-    *,
-    search: str = "",
-    status: str = "",
-    page: int = 1,
-    per_page: int = 15,
-    refresh: bool = False,
-) -> Page[Customer]:
-    # Reference: GET /customers?search=&page=&per_page= (captures fs_customers,
-    # fs_customers_page2_per5, fs_customers_search; maria_customers_forbidden -> 403).
-    params: list[tuple[str, Any]] = [("page", page), ("per_page", per_page)]
-    if search:
-        params.append(("search", search))
-    if status in ("active", "inactive"):
-        params.append(("filters[status]", status))
-    answer = client.get(f"{SUPPORT}/customers", kind="customer", params=params, refresh=refresh)
-    return parse(
-        Page[Customer], paginator(answer.data, "customers"), zone=_zone(client), label=client.label
-    )
-
-
 def customer_get(
     client: FluentClient, *, customer_id: int, with_tickets: bool = True, refresh: bool = False
 ) -> CustomerProfile:
@@ -651,6 +630,9 @@ CUSTOMER_FIELDS = (
 )
 
 
+PRESERVED_CUSTOMER_FIELDS = ("status", "avatar", "remote_uid")
+
+
 def customer_update(
     client: FluentClient, *, customer: Customer, changes: dict[str, str]
 ) -> Customer:
@@ -660,6 +642,11 @@ def customer_update(
     # customer with person_type "customer".
     body = {name: getattr(customer, name) or "" for name in CUSTOMER_FIELDS}
     body.update({k: v for k, v in changes.items() if k in CUSTOMER_FIELDS})
+    # Fields the form does not edit are sent back as they are, or the plugin would clear them
+    # (a blocked customer's status, their avatar, their link to a remote account).
+    for name in PRESERVED_CUSTOMER_FIELDS:
+        if getattr(customer, name):
+            body[name] = getattr(customer, name)
     body["person_type"] = "customer"
     data = client.send(
         "PUT",

@@ -19,9 +19,11 @@ CONTENT_REQUIRED = {"content": {"required": "Reply content is required"}}
 STATUS_GROUPS = {"open": ("new", "active"), "active": ("active",), "closed": ("closed",),
                  "new": ("new",)}  # fmt: skip
 PRIORITY_LABELS = {"normal": "Normal", "medium": "Medium", "critical": "Critical"}
+# The plugin's whitelist for PUT /customers: every one is written, NULL when absent.
 CUSTOMER_FIELDS = (
     "first_name", "last_name", "email", "title", "person_type", "address_line_1",
-    "address_line_2", "city", "state", "zip", "country", "note",
+    "address_line_2", "city", "state", "zip", "country", "note", "status", "avatar",
+    "remote_uid",
 )  # fmt: skip
 TICKET_FILLABLE = (
     "customer_id", "agent_id", "title", "content", "mailbox_id", "product_id",
@@ -1090,7 +1092,8 @@ def customers_index(site: SimulatedSite, request: Request) -> Reply:
     for person in sorted(site.store.persons.values(), key=lambda p: p["id"], reverse=True):
         if person["person_type"] != "customer":
             continue
-        if status and person["status"] != status:
+        # "all" (or nothing) is no filter; the plugin filters only by a real status.
+        if status and status != "all" and person["status"] != status:
             continue
         if search:
             haystack = f"{person['first_name']} {person['last_name']} {person['email']}".lower()
@@ -1100,6 +1103,23 @@ def customers_index(site: SimulatedSite, request: Request) -> Reply:
     chunk = [customer_row(site, p) for p in rows[(page - 1) * per_page : page * per_page]]
     path = f"{request.base_url}/wp-json{NS}/customers"
     return _reply(200, {"customers": s.laravel_page(chunk, len(rows), page, per_page, path)})
+
+
+def customer_delete(site: SimulatedSite, request: Request) -> Reply:
+    """DELETE /customers/<id>: the plugin deletes the customer's tickets along with them."""
+    cid = int(request.args["customer_id"])
+    person = site.store.persons.get(cid)
+    if person is None or person["person_type"] != "customer":
+        missing = f"No query results for model [FluentSupport\\App\\Models\\Customer] {cid}"
+        return _reply(404, {"message": missing})
+    for tid in list(site.store.tickets_by_customer.get(cid, [])):
+        ticket = site.store.tickets.get(tid)
+        if ticket is not None:
+            _delete_ticket(site, ticket)
+    site.store.tickets_by_customer.pop(cid, None)
+    site.store.persons.pop(cid, None)
+    site.touch()
+    return _reply(200, {"message": "Customer Deleted Successfully"})
 
 
 def customer_show(site: SimulatedSite, request: Request) -> Reply:
@@ -1514,7 +1534,7 @@ ROUTES = [
     Route(NS + "/customers", {"GET": customers_index}, "GET, POST", SENSITIVE),
     Route(
         NS + r"/customers/(?P<customer_id>[0-9]+)",
-        {"GET": customer_show, "PUT": customer_update},
+        {"GET": customer_show, "PUT": customer_update, "DELETE": customer_delete},
         "GET, PUT, DELETE",
         SENSITIVE,
     ),

@@ -63,6 +63,18 @@ def test_edit_sends_the_whole_customer_and_keeps_what_it_does_not_change(agent_c
     assert "Sydney" in page and "Saved Olivia on Acme Store." in page
 
 
+def test_edit_keeps_a_blocked_customer_blocked(agent_client, acme, sim):
+    olivia = customer_by_email(sim.acme, OLIVIA)
+    sim.acme.site.store.persons[olivia["id"]]["status"] = "blocked"
+    url = reverse("customers:edit", args=[acme.pk, olivia["id"]])
+    form = {"first_name": "Olivia", "last_name": "T.", "email": olivia["email"]}
+
+    agent_client.post(url, form)
+
+    assert sim.acme.site.store.persons[olivia["id"]]["last_name"] == "T."
+    assert sim.acme.site.store.persons[olivia["id"]]["status"] == "blocked"
+
+
 def test_edit_requires_first_name_and_email_before_asking_the_site(agent_client, acme, sim):
     olivia = customer_by_email(sim.acme, OLIVIA)
     url = reverse("customers:edit", args=[acme.pk, olivia["id"]])
@@ -131,9 +143,24 @@ def test_delete_asks_first_and_names_what_goes_with_the_customer(agent_client, a
     assert sim.acme.site.count("DELETE") == 0
 
 
+def test_delete_removes_the_customer_and_their_tickets(agent_client, acme, sim):
+    olivia = customer_by_email(sim.acme, OLIVIA)
+    tickets = list(sim.acme.site.store.tickets_by_customer[olivia["id"]])
+
+    response = agent_client.post(reverse("customers:delete", args=[acme.pk, olivia["id"]]))
+
+    assert response.status_code == 302
+    assert olivia["id"] not in sim.acme.site.customers
+    assert not any(ticket_id in sim.acme.site.tickets for ticket_id in tickets)
+
+
 def test_delete_on_a_site_without_the_route_says_it_is_not_available(agent_client, acme, sim):
     olivia = customer_by_email(sim.acme, OLIVIA)
     url = reverse("customers:delete", args=[acme.pk, olivia["id"]])
+    # An older plugin without the route answers rest_no_route.
+    sim.acme.site.add_fault(
+        "plugin_missing_404", route="/fluent-support/v2/customers/*", method="DELETE"
+    )
 
     response = agent_client.post(url)
 
