@@ -1,5 +1,23 @@
+"""The thread page and its actions, under ``sites/<site_id>/tickets/<ticket_id>/``."""
+
+from __future__ import annotations
+
 from django.urls import path
 
 from dashboard.tickets import thread
 
-urlpatterns = [path("", thread.thread, name="thread")]
+urlpatterns = [
+    path("", thread.thread, name="thread"),
+    path("conversation/", thread.conversation_view, name="conversation"),
+    path("nav/", thread.nav, name="thread_nav"),
+    path("presence/", thread.presence, name="presence"),
+    path("leave/", thread.leave, name="leave"),
+    path("reply/", thread.reply, name="reply"),
+    path("responses/<int:response_id>/edit/", thread.response_edit, name="response_edit"),
+    path("responses/<int:response_id>/delete/", thread.response_delete, name="response_delete"),
+    path("property/", thread.property_set, name="property"),
+    path("close/", thread.close, name="close"),
+    path("reopen/", thread.reopen, name="reopen"),
+    path("tags/", thread.tag_add, name="tag_add"),
+    path("tags/<int:tag_id>/remove/", thread.tag_remove, name="tag_remove"),
+]
