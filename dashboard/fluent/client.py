@@ -33,7 +33,7 @@ import requests_cache
 from django.conf import settings
 from django.core.cache import cache as django_cache
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ReadTimeoutError
+from urllib3.exceptions import MaxRetryError, NewConnectionError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from dashboard.fluent import errors, trace
@@ -313,9 +313,9 @@ class FluentClient:
         except requests.RequestException as exc:
             trace.record(self.credential.key, time.perf_counter() - started, hit=False, failed=True)
             error = self._transport_error(exc)
-            if isinstance(exc, requests.Timeout) and not isinstance(exc, requests.ConnectTimeout):
-                # The request reached the site; it may have been applied. Say so, and make
-                # the next read fresh rather than trusting a cached copy.
+            if _may_have_reached_the_site(exc):
+                # The request left for the site and no answer came back: it may have been
+                # applied. Say so, and make the next read fresh rather than trust a copy.
                 error.maybe_applied = True
                 bump_generation(self.credential.site_key, *invalidates)
             raise error from None
@@ -449,6 +449,21 @@ class FluentClient:
             site_label=self.label,
             status=response.status_code,
         )
+
+
+def _may_have_reached_the_site(exc: requests.RequestException) -> bool:
+    """A write that timed out or lost its connection after sending may have been applied;
+    one that never connected (refused, unresolvable, connect timeout) was not."""
+    if isinstance(exc, requests.ConnectTimeout | requests.exceptions.SSLError):
+        return False
+    if isinstance(exc, requests.Timeout):
+        return True
+    if isinstance(exc, requests.ConnectionError):
+        reason = exc.args[0] if exc.args else None
+        if isinstance(reason, MaxRetryError):
+            reason = reason.reason
+        return not isinstance(reason, NewConnectionError)
+    return False
 
 
 class _UnreadableAnswer(Exception):

@@ -568,7 +568,7 @@ def _uncertain(
         done = "Sent: the site was slow to answer, but it has the message."
         return _sent(request, site, ticket_id, done, anchor=f"message-{posted.id}")
     notice = (
-        f"{site.label} did not answer in time: the message may have been sent. The thread was "
+        f"{site.label} did not confirm the message: it may have been sent. The thread was "
         "read again from the site; check it before sending again. Your text is kept."
     )
     return _composer_answer(

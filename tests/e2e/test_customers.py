@@ -227,8 +227,25 @@ def test_new_ticket_for_an_existing_and_a_new_customer(
     assert customer["email"] == "quentin.faraday@example.net"
 
 
+def test_deleting_asks_first_and_deletes(acme, sim, logged_in_page, live_server):
+    page = logged_in_page
+    olivia = customer_by_email(sim.acme, OLIVIA)
+    count = len(sim.acme.site.store.tickets_by_customer[olivia["id"]])
+    page.goto(f"{live_server.url}/customers/{acme.pk}/{olivia['id']}/")
+
+    page.get_by_role("link", name="Delete…").click()
+    page.get_by_role("button", name=f"Delete customer and {count} tickets").click()
+
+    expect(page).to_have_url(re.compile(r"/customers/"))
+    assert olivia["id"] not in sim.acme.site.customers
+
+
 def test_deleting_asks_first_and_says_when_the_site_cannot(acme, sim, logged_in_page, live_server):
     page = logged_in_page
+    # An older plugin without the route answers rest_no_route.
+    sim.acme.site.add_fault(
+        "plugin_missing_404", route="/fluent-support/v2/customers/*", method="DELETE"
+    )
     olivia = customer_by_email(sim.acme, OLIVIA)
     count = len(sim.acme.site.store.tickets_by_customer[olivia["id"]])
     page.goto(f"{live_server.url}/customers/{acme.pk}/{olivia['id']}/")

@@ -194,3 +194,23 @@ def test_removing_a_site_deletes_its_cached_data(acme, agent_client):
         assert list(folder.glob(f"{acme.cache_key}.sqlite*"))
         agent_client.post(f"/sites/{acme.pk}/remove/")
         assert not list(folder.glob(f"{acme.cache_key}.sqlite*"))
+
+
+def test_a_write_cut_off_after_sending_may_have_been_applied(acme, sim):
+    ticket_id = next(t["id"] for t in sim.acme.site.tickets.values() if t["status"] != "closed")
+    sim.acme.site.add_fault("reset", route=f"{TICKETS}/{ticket_id}/responses", method="POST")
+    with pytest.raises(errors.UnavailableError) as caught:
+        support.response_create(client_for(acme), ticket_id=ticket_id, content="<p>Once</p>")
+    assert caught.value.maybe_applied
+
+
+def test_a_write_that_never_connected_was_not_applied(acme, sim):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    acme.base_url = f"http://127.0.0.1:{port}"
+    with pytest.raises(errors.UnavailableError) as caught:
+        support.response_create(client_for(acme), ticket_id=1, content="<p>Once</p>")
+    assert not caught.value.maybe_applied
