@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "dashboard.tickets",
     "dashboard.customers",
     "dashboard.queues",
+    "dashboard.workflow",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,37 @@
+"""Workflow pieces for other apps' pages: ``{% load workflow %}``, then
+
+- ``{% sla_badge site ticket %}``: "due in 2 h" / "overdue 35 min", nothing without an SLA;
+- ``{% snooze_form site ticket %}``: the snooze menu, or the snoozed state with "Wake now";
+- ``{% snoozed_count as n %}``: how many tickets the user has snoozed (for the sidebar).
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from dashboard.workflow import services
+from dashboard.workflow.ui import request_policies, snooze_context
+
+register = template.Library()
+
+
+@register.inclusion_tag("workflow/sla_badge.html", takes_context=True)
+def sla_badge(context, site, ticket) -> dict:
+    if site is None or ticket is None:
+        return {"state": None}
+    policies, now = request_policies(context.get("request"), site)
+    return {"state": services.sla_for(site, ticket, policies, now)}
+
+
+@register.inclusion_tag("workflow/snooze_form.html", takes_context=True)
+def snooze_form(context, site, ticket, next_url: str = "") -> dict:
+    ticket_id = getattr(ticket, "id", ticket)
+    return snooze_context(context["request"], site, int(ticket_id), next_url=next_url)
+
+
+@register.simple_tag(takes_context=True)
+def snoozed_count(context) -> int:
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return 0
+    return services.snoozed_count(request.user)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from dashboard.workflow.views import notify, replies, sla, snooze
+
+app_name = "workflow"
+urlpatterns = [
+    path("replies/", replies.reply_list, name="replies"),
+    path("replies/new/", replies.reply_create, name="reply_create"),
+    path("replies/pick/", replies.reply_pick, name="reply_pick"),
+    path("replies/<int:pk>/edit/", replies.reply_edit, name="reply_edit"),
+    path("replies/<int:pk>/delete/", replies.reply_delete, name="reply_delete"),
+    path("sla/", sla.sla_settings, name="sla"),
+    path("sla/<int:site_id>/", sla.sla_save, name="sla_save"),
+    path("snooze/<int:site_id>/<int:ticket_id>/", snooze.snooze, name="snooze"),
+    path("snooze/<int:site_id>/<int:ticket_id>/wake/", snooze.wake, name="wake"),
+    path("snoozed/", snooze.snoozed, name="snoozed"),
+    path("waiting-count/", notify.waiting_count, name="waiting_count"),
+]
