@@ -27,9 +27,19 @@ from dashboard.pages import user_sites
 MAX_SECONDS = 60
 
 
+def _user_key(user_id: int) -> str:
+    return f"page:user:{user_id}"
+
+
+def forget_user_pages(user_id: int) -> None:
+    """The user changed something of their own that pages show (a snooze): render anew."""
+    cache.set(_user_key(user_id), time.time_ns(), timeout=None)
+
+
 def _key(request: HttpRequest, scopes: tuple[str, ...]) -> str:
     parts = [
         str(request.user.pk),
+        str(cache.get(_user_key(request.user.pk), 0)),
         request.META.get("CSRF_COOKIE", ""),
         request.COOKIES.get("tz", ""),
         request.get_full_path(),

@@ -24,6 +24,7 @@ from dashboard.pages import record_errors, user_sites
 from dashboard.sites.services import client_for
 from dashboard.tickets import listing
 from dashboard.tickets.query import SORT_CHOICES, STATUS_TABS, InboxQuery
+from dashboard.workflow import services as workflow
 
 
 def _context(request: HttpRequest, query: InboxQuery, page: listing.InboxPage) -> dict:
@@ -52,13 +53,24 @@ def _page_numbers(current: int, last: int) -> list[int | None]:
     return numbers
 
 
+def hide_snoozed(request: HttpRequest, page: listing.InboxPage) -> None:
+    """Wake what is due (time passed, or the customer wrote since), hide what still sleeps.
+    The cursor already counts hidden rows as shown, so Load more neither repeats nor skips."""
+    loaded = {(row.site.pk, row.ticket.id): row.ticket for row in page.rows}
+    workflow.wake_due(request.user, loaded)
+    sleeping = workflow.active_snoozes(request.user)
+    if sleeping:
+        page.rows = [row for row in page.rows if (row.site.pk, row.ticket.id) not in sleeping]
+
+
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
-@cached_page("tickets", "reference")
+@cached_page("tickets", "reference", "workflow")
 def inbox(request: HttpRequest) -> HttpResponse:
     query = InboxQuery.from_params(request.GET, user_sites(request))
     cursor = request.GET.get("cursor", "")[:500]
     page = listing.load(request, query, cursor=cursor)
+    hide_snoozed(request, page)
     context = _context(request, query, page)
     # Unknown or out-of-range parameters are dropped and said so, never sent to a site.
     status = 400 if query.errors else 200

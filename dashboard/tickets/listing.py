@@ -9,6 +9,7 @@ where it stopped: no ticket is shown twice or skipped, and no site is read furth
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -16,6 +17,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
 from dashboard.fluent import support
 from dashboard.fluent.errors import UpstreamError
@@ -24,7 +26,7 @@ from dashboard.fluent.support import Ticket
 from dashboard.pages import record_errors, user_sites
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
-from dashboard.tickets.query import PER_PAGE, InboxQuery
+from dashboard.tickets.query import OVERDUE, PER_PAGE, InboxQuery
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -35,7 +37,7 @@ def _ts(moment: datetime | None) -> float:
 
 def sort_key(sort: str, ticket: Ticket) -> tuple:
     """The order each site's answer already has for ``sort`` (see support.SORTS)."""
-    if sort == "waiting":
+    if sort in ("waiting", OVERDUE):
         # Ascending with NULLs first, as MySQL orders them.
         moment = ticket.last_customer_response
         return (moment is not None, _ts(moment))
@@ -138,7 +140,11 @@ def load_single(site: Site, query: InboxQuery, *, refresh: bool = False) -> Inbo
 
 
 def load_merged(
-    sites: list[Site], query: InboxQuery, *, cursor: str = "", refresh: bool = False
+    sites: list[Site],
+    query: InboxQuery,
+    *,
+    cursor: str = "",
+    refresh: bool = False,
 ) -> InboxPage:
     offsets = parse_cursor(cursor, sites)
     calls = {}
@@ -205,11 +211,84 @@ def load(request: HttpRequest, query: InboxQuery, *, cursor: str = "") -> InboxP
     refresh = request.GET.get("refresh") == "1"
     sites = [site for site in user_sites(request) if not site.needs_reconnect]
     if query.site_id:
-        site = next((s for s in sites if s.pk == query.site_id), None)
-        if site is None:
+        sites = [site for site in sites if site.pk == query.site_id]
+        if not sites:
             return InboxPage(rows=[], total=0)
-        return load_single(site, query, refresh=refresh)
+    if query.sort == OVERDUE:
+        return load_overdue(sites, query, cursor=cursor, refresh=refresh)
+    if query.site_id:
+        return load_single(sites[0], query, refresh=refresh)
     return load_merged(sites, query, cursor=cursor, refresh=refresh)
+
+
+# "Overdue first": the due time is computed here from each ticket's own times and the site's SLA
+# targets, so no site can sort by it. Each site's waiting list is read whole (it is bounded:
+# OVERDUE_MAX_PAGES pages of 100, cached like every list) and sorted here; the cursor then
+# works as for any merge.
+OVERDUE_PAGE = 100
+OVERDUE_MAX_PAGES = 5
+
+
+def _whole_list(client, ticket_query, refresh: bool) -> tuple[list[Ticket], int]:
+    tickets: list[Ticket] = []
+    total = 0
+    for number in range(1, OVERDUE_MAX_PAGES + 1):
+        page = support.ticket_list(
+            client, query=ticket_query, page=number, per_page=OVERDUE_PAGE, refresh=refresh
+        )
+        total = page.total if number == 1 else total
+        tickets.extend(page.items)
+        if not page.has_next:
+            break
+    return tickets, total
+
+
+def load_overdue(
+    sites: list[Site], query: InboxQuery, *, cursor: str = "", refresh: bool = False
+) -> InboxPage:
+    offsets = parse_cursor(cursor, sites)
+    key = _overdue_key(sites)
+    calls, skipped = {}, []
+    for site in sites:
+        ticket_query = query.for_site(site)
+        if ticket_query is None:
+            skipped.append(site)
+            continue
+        calls[site.pk] = partial(_whole_list, client_for(site), ticket_query, refresh)
+    outcomes = run_parallel(calls)
+    by_site = {site.pk: site for site in sites}
+    failures = [Failure(by_site[pk], o.error) for pk, o in outcomes.items() if not o.ok]
+    record_errors([f.site for f in failures], [f.error for f in failures])
+    candidates, totals, lengths = [], {}, {}
+    for site_id, outcome in outcomes.items():
+        if not outcome.ok:
+            continue
+        tickets, totals[site_id] = outcome.value
+        rows = sorted((Row(by_site[site_id], t) for t in tickets), key=key)
+        lengths[site_id] = len(rows)
+        offset = offsets.get(site_id, 0)
+        candidates.append(rows[offset : offset + PER_PAGE])
+    rows = [row for row, _ in zip(heapq.merge(*candidates, key=key), range(PER_PAGE), strict=False)]
+    next_offsets = dict(offsets)
+    for row in rows:
+        next_offsets[row.site.pk] = next_offsets.get(row.site.pk, 0) + 1
+    more = any(next_offsets.get(site_id, 0) < length for site_id, length in lengths.items())
+    return InboxPage(
+        rows=rows,
+        total=sum(totals.values()),
+        totals=totals,
+        failures=failures,
+        next_cursor=format_cursor(next_offsets) if more else "",
+        skipped=skipped,
+    )
+
+
+def _overdue_key(sites: list[Site]) -> Callable[[Row], tuple]:
+    from dashboard.workflow import services as workflow
+
+    policies = workflow.policies_for_sites(sites)
+    now = timezone.now()
+    return lambda row: workflow.overdue_first_key(row.site, row.ticket, policies, now)
 
 
 # Counts for the status tabs and the sidebar, loaded lazily after the list.

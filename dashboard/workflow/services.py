@@ -17,10 +17,11 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from dashboard.fluent import support
-from dashboard.fluent.client import FluentClient
+from dashboard.fluent.client import FluentClient, bump_generation
 from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.support import Ticket, TicketQuery
+from dashboard.pagecache import forget_user_pages
 from dashboard.pages import record_errors
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
@@ -109,6 +110,8 @@ def sla_save(
 ) -> SlaPolicy | None:
     """Set a site's (or mailbox's) targets; with neither target the policy is removed."""
     lookup = {"site_url": site.base_url, "mailbox_id": mailbox_id}
+    # Every user's pages of this site show SLA badges: render them anew.
+    bump_generation(site.credential().site_key, "workflow")
     if first is None and following is None:
         SlaPolicy.objects.filter(**lookup).delete()
         return None
@@ -222,11 +225,13 @@ def snooze_ticket(
             "ticket_title": (ticket.title if ticket else "")[:200],
         },
     )
+    forget_user_pages(user.pk)
     return snooze
 
 
 def unsnooze(*, user, site: Site, ticket_id: int) -> bool:
     deleted, _ = Snooze.objects.filter(user=user, site=site, ticket_id=ticket_id).delete()
+    forget_user_pages(user.pk)
     return bool(deleted)
 
 
@@ -266,4 +271,5 @@ def wake_due(
             woken.append(Woken(snooze, reason))
     if woken:
         Snooze.objects.filter(pk__in=[w.snooze.pk for w in woken]).delete()
+        forget_user_pages(user.pk)
     return woken
