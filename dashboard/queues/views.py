@@ -7,6 +7,7 @@ import csv
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -14,6 +15,8 @@ from django.views.decorators.vary import vary_on_headers
 from dashboard.pages import user_sites
 from dashboard.queues import export
 from dashboard.queues.figures import load_overview, thresholds
+from dashboard.tickets.query import OVERDUE, InboxQuery
+from dashboard.workflow import services as workflow
 
 # Rows the skeleton shows in each breakdown while the figures load.
 SKELETON_ROWS = range(4)
@@ -28,6 +31,38 @@ class FiguresForm(forms.Form):
 def _refresh(request: HttpRequest) -> bool:
     form = FiguresForm(request.GET)
     return form.is_valid() and form.cleaned_data["refresh"]
+
+
+def overdue_rows(request: HttpRequest, figures) -> list[dict]:
+    """Past-due tickets per site and per agent, for the sites that have SLA targets. The
+    waiting lists are the ones the figures above just read, so this costs no extra call."""
+    counts = workflow.overdue_counts(user_sites(request), refresh=_refresh(request))
+    names = {(row.site.pk, row.agent.id): row.agent.name for row in figures.agents}
+    rows = []
+    for site_id, count in counts.items():
+        agents = [
+            {
+                "name": names.get((site_id, agent_id), f"Agent #{agent_id}")
+                if agent_id
+                else "Unassigned",
+                "count": number,
+                "url": InboxQuery(
+                    site_id=site_id,
+                    agent=str(agent_id) if agent_id else "unassigned",
+                    sort=OVERDUE,
+                ).url(reverse("tickets:inbox")),
+            }
+            for agent_id, number in sorted(count.by_agent.items(), key=lambda kv: -kv[1])
+        ]
+        rows.append(
+            {
+                "site": count.site,
+                "count": count,
+                "url": InboxQuery(site_id=site_id, sort=OVERDUE).url(reverse("tickets:inbox")),
+                "agents": agents,
+            }
+        )
+    return rows
 
 
 def _context(request: HttpRequest, **extra) -> dict:
@@ -57,7 +92,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 def stats(request: HttpRequest) -> HttpResponse:
     """The figures: the fragment htmx swaps in, or (without JavaScript) the whole page."""
     figures = load_overview(user_sites(request), refresh=_refresh(request))
-    context = _context(request, overview=figures)
+    context = _context(request, overview=figures, overdue=overdue_rows(request, figures))
     template = "queues/overview.html#stats" if request.htmx else "queues/overview.html"
     return render(request, template, context)
 
