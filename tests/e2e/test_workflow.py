@@ -6,14 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 
 from dashboard.workflow.models import SavedReply, SlaPolicy, Snooze
 
 SHOTS = Path("/tmp/shots/extras")
-
-pytestmark = pytest.mark.urls("tests.workflow.harness")
 
 
 def shot(page, name: str) -> None:
@@ -34,7 +31,9 @@ def active_ticket(sim_site, waiting: bool) -> dict:
 
 
 def composer(page, live_server, site, ticket_id: int) -> None:
-    page.goto(f"{live_server.url}/harness/{site.pk}/{ticket_id}/")
+    """The ticket's thread page, with "Hello" typed in its composer."""
+    page.goto(f"{live_server.url}/sites/{site.pk}/tickets/{ticket_id}/")
+    page.locator("#composer-text").fill("Hello")
 
 
 def test_a_saved_reply_is_inserted_filled_in_from_the_slash_picker(
@@ -80,7 +79,7 @@ def test_a_saved_reply_is_inserted_filled_in_from_the_slash_picker(
     # The button opens the same picker; a click inserts at the cursor, here the very end.
     textarea.press("Control+End")
     textarea.type(" ")
-    page.get_by_text("Saved replies", exact=True).click()
+    page.locator(".sr-picker > summary").click()
     page.locator(".sr-item", has_text="Shipping delays").click()
     expect(textarea).to_have_value(expected + " Parcels from Acme Store are late this week.")
 
@@ -160,14 +159,14 @@ def test_sla_targets_set_on_the_settings_page_show_as_badges(
         and t["last_customer_response"] > t["last_agent_response"]
     )
     composer(page, live_server, acme, waiting["id"])
-    badge = page.locator(".page-head .sla-badge")
+    badge = page.locator(".thread-meta .sla-badge")
     expect(badge).to_have_class(re.compile(r"sla-overdue"))
     expect(badge).to_contain_text(re.compile(r"^Next reply overdue \d+ (min|h|d|w)$"))
     expect(badge).to_have_attribute("title", re.compile(r"^Next reply due "))
     shot(page, "sla-badge")
 
 
-def test_the_tab_title_counts_tickets_waiting_on_me(logged_in_page, live_server, acme, sim):
+def test_the_tab_title_counts_tickets_waiting_on_me(acme, sim, logged_in_page, live_server):
     expected = sum(
         1
         for t in sim.acme.site.tickets.values()
@@ -216,6 +215,7 @@ def test_a_customer_reply_to_my_ticket_notifies_once_notifications_are_on(
     page.context.grant_permissions(["notifications"])
     page.add_init_script(NOTIFICATIONS)
     composer(page, live_server, acme, active_ticket(sim.acme, waiting=False)["id"])
+    page.get_by_label(re.compile("Account menu for")).click()
     toggle = page.get_by_role("button", name=re.compile("Desktop notifications"))
     expect(toggle).to_contain_text("off")
     with page.expect_response(lambda r: "/workflow/waiting-count/?detail=1" in r.url):
