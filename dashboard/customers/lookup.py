@@ -12,7 +12,7 @@ from functools import partial
 
 from dashboard.fluent import crm, support
 from dashboard.fluent.crm import ContactProfile
-from dashboard.fluent.errors import ForbiddenError, NotFoundError, UpstreamError
+from dashboard.fluent.errors import ForbiddenError, NotFoundError, RouteMissingError, UpstreamError
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.support import Customer, CustomerTicket
 from dashboard.pages import record_errors
@@ -40,7 +40,12 @@ class CustomerCard:
 
     @property
     def missing(self) -> bool:
-        return isinstance(self.error, NotFoundError) and self.customer is None
+        # A missing route (the plugin is off) says nothing about whether the customer exists.
+        return (
+            isinstance(self.error, NotFoundError)
+            and not isinstance(self.error, RouteMissingError)
+            and self.customer is None
+        )
 
     @property
     def email(self) -> str:

@@ -383,7 +383,7 @@ class FluentClient:
             )
         if status == 404:
             if isinstance(body, dict) and body.get("code") == "rest_no_route":
-                return errors.NotFoundError(
+                return errors.RouteMissingError(
                     "The site has no such route; is the plugin active?",
                     site_label=label,
                     status=status,

@@ -196,6 +196,26 @@ def _probe(session, base_url: str, username: str, app_password: str, timeout) ->
             field_name="base_url",
         )
     index = _json(root)
+    if root.status_code >= 500:
+        raise ConnectError(
+            "server_error",
+            f"The site answered with a server error ({root.status_code}). Try again later, or "
+            "ask the site owner to check its error log.",
+        )
+    code = index.get("code") if isinstance(index, dict) else None
+    if root.status_code in (401, 403) and code:
+        raise ConnectError(
+            "rest_blocked",
+            "The site's REST API refuses requests (a security plugin may block it). Ask the "
+            "site owner to allow the REST API for Fluent Support.",
+        )
+    if root.status_code == 404 and code:
+        raise ConnectError(
+            "rest_missing",
+            "WordPress answered, but its REST API has no routes at /wp-json/. Check the address "
+            "(include the folder WordPress is installed in).",
+            field_name="base_url",
+        )
     if root.status_code != 200 or not isinstance(index, dict) or "namespaces" not in index:
         raise ConnectError(
             "not_wordpress",

@@ -64,6 +64,12 @@ class NotFoundError(UpstreamError):
     advice = "It may have been deleted on the site."
 
 
+class RouteMissingError(NotFoundError):
+    """The site has no such REST route (rest_no_route): the plugin is inactive or too old."""
+
+    advice = "Check that the plugin is active on the site."
+
+
 class UnavailableError(UpstreamError):
     """The site could not be reached, timed out, or answered with a server error."""
 
