@@ -12,6 +12,7 @@ with stale data, failures or one-time messages are never stored.
 from __future__ import annotations
 
 import hashlib
+import secrets
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -25,6 +26,30 @@ from dashboard.fluent.client import generations
 from dashboard.pages import user_sites
 
 MAX_SECONDS = 60
+_TOKEN_MARK = "__one_time_token_{}__"  # noqa: S105 (a placeholder, not a secret)
+
+
+def one_time_token(request: HttpRequest) -> str:
+    """A fresh random token for a form that may be sent once (the composer's). A page kept in
+    the cache carries a placeholder instead, and every response gets tokens of its own, so two
+    tabs never share one."""
+    token = secrets.token_urlsafe(24)
+    request.__dict__.setdefault("_one_time_tokens", []).append(token)
+    return token
+
+
+def _with_fresh_tokens(html: bytes) -> bytes:
+    index = 0
+    while (mark := _TOKEN_MARK.format(index).encode()) in html:
+        html = html.replace(mark, secrets.token_urlsafe(24).encode())
+        index += 1
+    return html
+
+
+def _as_template(request: HttpRequest, html: bytes) -> bytes:
+    for index, token in enumerate(request.__dict__.get("_one_time_tokens", [])):
+        html = html.replace(token.encode(), _TOKEN_MARK.format(index).encode())
+    return html
 
 
 def _user_key(user_id: int) -> str:
@@ -72,7 +97,7 @@ def cached_page(*scopes: str) -> Callable:
             key = _key(request, scopes)
             html = cache.get(key)
             if html is not None:
-                response = HttpResponse(html)
+                response = HttpResponse(_with_fresh_tokens(html))
                 response["X-Page-Cache"] = "hit"
                 patch_vary_headers(response, ["HX-Request", "HX-Target"])
                 return response
@@ -90,7 +115,8 @@ def cached_page(*scopes: str) -> Callable:
             ):
                 seconds = (trace.fresh_until - datetime.now(UTC)).total_seconds()
                 if seconds >= 1:
-                    cache.set(key, response.content, min(int(seconds), MAX_SECONDS))
+                    html = _as_template(request, response.content)
+                    cache.set(key, html, min(int(seconds), MAX_SECONDS))
             return response
 
         return wrapper

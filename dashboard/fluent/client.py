@@ -19,6 +19,7 @@ Caching rules, all here:
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -247,14 +248,41 @@ class FluentClient:
         kind: str,
         params: dict[str, Any] | list[tuple[str, Any]] | None = None,
         refresh: bool = False,
+        remember_not_found: bool = False,
     ) -> Answer:
-        """GET a JSON answer, from the cache while fresh, stale from the cache if the site fails."""
+        """GET a JSON answer, from the cache while fresh, stale from the cache if the site fails.
+
+        With ``remember_not_found``, a "no such object" answer is kept as long as a found one
+        would be (a lookup by email that finds nobody is as much an answer as one that does).
+        """
         current = trace.current()
         refresh = refresh or bool(current and current.refresh)
         ttl = settings.UPSTREAM_CACHE_TTL[kind]
         scope = SCOPES[kind]
         generation = generations(self.credential.site_key, [scope])[scope]
         headers = {"X-Cache-Generation": f"{scope}-{generation}"}
+        if remember_not_found and ttl > 0:
+            miss_key = self._miss_key(path, params, headers)
+            if not refresh and django_cache.get(miss_key):
+                trace.record(self.credential.key, 0.0, hit=True)
+                raise errors.NotFoundError(
+                    "That does not exist on the site.", site_label=self.label
+                )
+            try:
+                return self._get(path, params, headers, ttl, refresh)
+            except errors.NotFoundError as error:
+                if not isinstance(error, errors.RouteMissingError):
+                    django_cache.set(miss_key, True, ttl)
+                raise
+        return self._get(path, params, headers, ttl, refresh)
+
+    def _miss_key(self, path, params, headers) -> str:
+        request = requests.Request("GET", self.url(path), params=params, headers=headers)
+        prepared = self.session.prepare_request(request)
+        digest = hashlib.sha256(f"{prepared.url}|{headers}".encode()).hexdigest()
+        return f"fluent:miss:{self.credential.key}:{digest}"
+
+    def _get(self, path, params, headers, ttl: int, refresh: bool) -> Answer:
         started = time.perf_counter()
         try:
             response = self.session.get(

@@ -142,9 +142,15 @@ def contact_by_email(
         ("with[]", "subscriber.custom_values"),
     ]
     try:
-        answer = client.get(f"{CRM}/subscribers/0", kind="contact", params=params, refresh=refresh)
+        answer = client.get(
+            f"{CRM}/subscribers/0",
+            kind="contact",
+            params=params,
+            refresh=refresh,
+            remember_not_found=True,
+        )
     except errors.NotFoundError as exc:
-        if exc.status == 404:
+        if isinstance(exc, errors.RouteMissingError):
             raise  # rest_no_route: FluentCRM is not active on the site.
         return None
     if not isinstance(answer.data, dict) or not answer.data.get("subscriber"):

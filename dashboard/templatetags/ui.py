@@ -6,6 +6,7 @@ Registered as template builtins (settings.TEMPLATES), so no template needs ``{% 
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 
 from django import template
@@ -80,6 +81,16 @@ def tone_for(text: str) -> int:
     return int(hashlib.sha256(text.lower().encode()).hexdigest()[:8], 16) % 12
 
 
+_GRAVATAR = re.compile(r"^https://(?:www\.|secure\.)?gravatar\.com/avatar/([0-9a-f]{32})")
+
+
+def _picture_url(url: str) -> str:
+    """Gravatar pictures at the size we show, with no generated fallback image: when a person
+    has none, the initials underneath stay visible (and the URL is a third as long)."""
+    match = _GRAVATAR.match(url)
+    return f"https://www.gravatar.com/avatar/{match.group(1)}?s=64&d=blank" if match else url
+
+
 @register.simple_tag
 def avatar(person, size: str = "") -> SafeString:
     """The upstream picture when it is an https URL, else initials on a stable colour."""
@@ -98,7 +109,7 @@ def avatar(person, size: str = "") -> SafeString:
             css,
             tone_for(key),
             initials,
-            picture,
+            _picture_url(picture),
         )
     return format_html(
         '<span class="{} tone-{}" aria-hidden="true">{}</span>', css, tone_for(key), initials

@@ -41,6 +41,7 @@ from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.support import Attachment, Essentials, Person, Thread
 from dashboard.html import clean_html, html_to_text, text_to_html
+from dashboard.pagecache import cached_page, one_time_token
 from dashboard.pages import record_errors, upstream_error, user_site, user_sites
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
@@ -339,7 +340,7 @@ def context(
         "from_qs": from_qs,
         "back_url": query.url(reverse("tickets:inbox")),
         "thread_url": thread_url(site.pk, ticket_id, from_qs),
-        "composer": composer or Composer(token=models.new_token(), last_seen=last_seen),
+        "composer": composer or Composer(token=one_time_token(request), last_seen=last_seen),
         "priority_choices": [(p, p.capitalize()) for p in support.PRIORITIES],
         "available_tags": [
             tag
@@ -361,6 +362,7 @@ def _with_event(response: HttpResponse, site: Site, ticket_id: int) -> HttpRespo
 
 @require_GET
 @vary_on_headers("HX-Request")
+@cached_page("tickets", "reference", "workflow", "identity")
 def thread(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
     site = user_site(request, site_id)
     try:

@@ -49,6 +49,21 @@
     if (event.target.id === "bulk-action") showBulkExtras();
   });
 
+  // Choosing another site changes the whole inbox (its filters, agents, tags): load it as a
+  // page rather than swapping only the list.
+  document.addEventListener(
+    "change",
+    (event) => {
+      const select = event.target.closest("select[data-navigate]");
+      if (!select) return;
+      event.stopPropagation();
+      const url = new URL(select.form.action, window.location.href);
+      if (select.value) url.searchParams.set(select.name, select.value);
+      window.location.assign(url.toString());
+    },
+    true,
+  );
+
   // Enter or o opens the focused row; x selects it.
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;

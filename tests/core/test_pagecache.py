@@ -55,3 +55,20 @@ def test_refresh_bypasses_the_page_cache(agent_client, acme, sim):
     response = agent_client.get(f"/?site={acme.pk}&refresh=1")
     assert response.get("X-Page-Cache") is None
     assert sim.acme.site.count(method="GET") >= 1
+
+
+def test_a_kept_thread_page_gives_every_response_its_own_one_time_token(agent_client, acme, sim):
+    import re
+
+    ticket_id = next(t["id"] for t in sim.acme.site.tickets.values() if t["status"] == "active")
+    url = f"/sites/{acme.pk}/tickets/{ticket_id}/"
+    agent_client.get("/sites/")
+    agent_client.get(url)
+    first, second = agent_client.get(url), agent_client.get(url)
+    assert second.get("X-Page-Cache") == "hit"
+
+    def token(response):
+        return re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
+
+    assert token(first) != token(second)
+    assert "__one_time_token_" not in second.content.decode()
