@@ -1,0 +1,89 @@
+"""The benchmark command runs end to end and reports measured figures.
+
+Targets are not asserted: they are measurements of a shared machine, not timed tests. What must
+hold is that every figure was measured, the per-page call counts exist and the verdict line ends
+the output.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VERDICT = re.compile(r"^benchmark: (\d+)/(\d+) targets met$")
+
+
+def _run_benchmark(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    # Run it as a person would: from the checkout, with manage.py's own settings.
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    return subprocess.run(
+        [sys.executable, "manage.py", "benchmark", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def _verdict(stdout: str) -> tuple[int, int]:
+    last = stdout.strip().splitlines()[-1]
+    match = VERDICT.match(last)
+    assert match, f"the output does not end with the verdict line: {last!r}"
+    return int(match.group(1)), int(match.group(2))
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not math.isnan(value)
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, dict]:
+    path = tmp_path_factory.mktemp("benchmark") / "figures.json"
+    result = _run_benchmark("--quick", "--json", str(path))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result, json.loads(path.read_text())
+
+
+def test_quick_benchmark_measures_every_figure(quick_run):
+    result, figures = quick_run
+    rows = figures["figures"]
+    assert len(rows) >= 10
+    unmeasured = [row["key"] for row in rows if not _is_number(row["value"])]
+    assert not unmeasured, f"figures without a measured value: {unmeasured}"
+    met, total = _verdict(result.stdout)
+    assert total == sum(1 for row in rows if row["target"] is not None)
+    assert met == figures["summary"]["met"]
+
+
+def test_quick_benchmark_counts_upstream_calls_per_page_kind(quick_run):
+    result, figures = quick_run
+    calls = {row["key"]: row for row in figures["calls"]}
+    for kind in ("inbox_one", "inbox_all", "inbox_filter", "thread", "queues"):
+        assert kind in calls, f"no calls row for {kind}"
+        assert _is_number(calls[kind]["cold"]["calls_max"])
+        assert _is_number(calls[kind]["warm"]["calls_max"])
+        assert calls[kind]["justification"]
+    # A cold single-site inbox must have asked its site something, or nothing was cold.
+    assert calls["inbox_one"]["cold"]["calls_max"] >= 1
+    assert "Upstream calls per page kind" in result.stdout
+
+
+def test_soak_reports_server_errors_and_latency_percentiles(tmp_path):
+    path = tmp_path / "soak.json"
+    result = _run_benchmark("--soak", "--soak-seconds", "3", "--quick", "--json", str(path))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    figures = {row["key"]: row for row in json.loads(path.read_text())["figures"]}
+    for key in ("soak_5xx", "soak_p50_ms", "soak_p95_ms", "soak_p99_ms", "soak_rss_after_mb"):
+        assert _is_number(figures[key]["value"]), key
+    assert "dashboard 5xx answers" in result.stdout
+    _verdict(result.stdout)
