@@ -74,8 +74,12 @@ class Credential:
     @property
     def site_key(self) -> str:
         """Identifies the WordPress site itself, shared by every user who connects it."""
-        parts = urlsplit(self.base_url)
-        return f"{parts.hostname}:{parts.port or ''}{parts.path.rstrip('/')}"
+        return site_key(self.base_url)
+
+
+def site_key(base_url: str) -> str:
+    parts = urlsplit(base_url)
+    return f"{parts.hostname}:{parts.port or ''}{parts.path.rstrip('/')}"
 
 
 @dataclass
@@ -96,6 +100,13 @@ def generations(site_key: str, scopes: list[str]) -> dict[str, int]:
     keys = {scope: _generation_key(site_key, scope) for scope in scopes}
     found = django_cache.get_many(list(keys.values()))
     return {scope: int(found.get(key, 0)) for scope, key in keys.items()}
+
+
+def generations_of(sites: list[tuple[str, list[str]]]) -> dict[tuple[str, str], int]:
+    """Generations of several sites' scopes in one cache round trip."""
+    keys = {(key, scope): _generation_key(key, scope) for key, scopes in sites for scope in scopes}
+    found = django_cache.get_many(list(keys.values()))
+    return {pair: int(found.get(cache_key, 0)) for pair, cache_key in keys.items()}
 
 
 def bump_generation(site_key: str, *scopes: str) -> None:
