@@ -15,7 +15,8 @@ from django.http import QueryDict
 from dashboard.fluent.support import PRIORITIES, SORTS, STATUS_TYPES, TicketQuery
 from dashboard.sites.models import Site
 
-PER_PAGE = 20
+# The plugin's own page size: a page of the inbox is one page of each site.
+PER_PAGE = 15
 SEARCH_MAX = 100
 
 STATUS_TABS = [

@@ -8,6 +8,7 @@ from urllib.parse import quote, urlencode
 import pytest
 from django.urls import reverse
 
+from dashboard.tickets.query import PER_PAGE
 from tests.tickets.test_thread import open_composer, ticket_where
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -64,7 +65,7 @@ def test_inbox_ignores_parameters_it_does_not_know(agent_client, acme, sim):
     assert response.status_code < 500
     no_raw_value_upstream(sim.acme, "per_page=100000", "secret_col")
     listings = [e for e in sim.acme.site.request_log if e.path.endswith("/tickets")]
-    assert listings and all("per_page=20" in e.query for e in listings)
+    assert listings and all(f"per_page={PER_PAGE}" in e.query for e in listings)
 
 
 def test_inbox_page_past_the_end_is_empty_not_an_error(agent_client, acme, sim):
