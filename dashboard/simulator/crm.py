@@ -36,23 +36,6 @@ def _bench(started: float) -> float:
     return time.perf_counter() - started
 
 
-def _int(value: Any, default: int | None = None) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return default
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, dict):
-        return list(value.values())
-    if isinstance(value, list):
-        return value
-    return [value]
-
-
 def _pivot(site: SimulatedSite, contact: dict, object_id: int, kind: str) -> dict[str, Any]:
     stamp = site.clock.local(contact["created_at"])
     return {
@@ -126,12 +109,12 @@ def _values(contact: dict[str, Any]) -> Any:
 def subscribers_index(site: SimulatedSite, request: Request) -> Reply:
     started = time.perf_counter()
     query = request.query
-    page = max(1, _int(query.get("page"), 1) or 1)
-    per_page = max(1, _int(query.get("per_page"), 15) or 15)
+    page = max(1, s.to_int(query.get("page"), 1) or 1)
+    per_page = max(1, s.to_int(query.get("per_page"), 15) or 15)
     search = str(query.get("search") or "").strip().lower()
-    tags = {_int(t) for t in _as_list(query.get("tags"))}
-    lists = {_int(x) for x in _as_list(query.get("lists"))}
-    statuses = {str(x) for x in _as_list(query.get("statuses"))}
+    tags = {s.to_int(t) for t in s.as_list(query.get("tags"))}
+    lists = {s.to_int(x) for x in s.as_list(query.get("lists"))}
+    statuses = {str(x) for x in s.as_list(query.get("statuses"))}
     sort_by = str(query.get("sort_by") or "id")
     if sort_by not in SORTABLE:
         sort_by = "id"
@@ -186,7 +169,7 @@ def subscriber_show(site: SimulatedSite, request: Request) -> Reply:
     contact = _find(site, request)
     if contact is None:
         return _reply(422, dict(NOT_FOUND))
-    relations = [str(w) for w in _as_list(request.query.get("with"))]
+    relations = [str(w) for w in s.as_list(request.query.get("with"))]
     extra: dict[str, Any] = {}
     if "stats" in relations:
         extra["stats"] = dict(contact["stats"])
@@ -204,8 +187,8 @@ def subscriber_notes(site: SimulatedSite, request: Request) -> Reply:
     contact = _find(site, request)
     if contact is None:
         return _reply(422, dict(NOT_FOUND))
-    page = max(1, _int(request.query.get("page"), 1) or 1)
-    per_page = max(1, _int(request.query.get("per_page"), 15) or 15)
+    page = max(1, s.to_int(request.query.get("page"), 1) or 1)
+    per_page = max(1, s.to_int(request.query.get("per_page"), 15) or 15)
     notes = sorted(site.store.contact_notes.get(contact["id"], []), key=lambda n: -n["id"])
     rows = []
     for note in notes[(page - 1) * per_page : page * per_page]:
@@ -311,8 +294,8 @@ def subscriber_support_tickets(site: SimulatedSite, request: Request) -> Reply:
 
 def tags_index(site: SimulatedSite, request: Request) -> Reply:
     started = time.perf_counter()
-    page = max(1, _int(request.query.get("page"), 1) or 1)
-    per_page = max(1, _int(request.query.get("per_page"), 15) or 15)
+    page = max(1, s.to_int(request.query.get("page"), 1) or 1)
+    per_page = max(1, s.to_int(request.query.get("per_page"), 15) or 15)
     contacts = site.store.contacts.values()
     tags = sorted(site.store.crm_tags.values(), key=lambda t: -t["id"])
     rows = [

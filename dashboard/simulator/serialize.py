@@ -267,3 +267,22 @@ def kses_autop(html: str) -> str:
         else:
             parts.append(f"<p>{chunk.strip()}</p>\n")
     return "".join(parts)
+
+
+def to_int(value: Any, default: int | None = None) -> int | None:
+    """A query or body value as an int, as PHP's (int) cast reads it loosely."""
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return default
+
+
+def as_list(value: Any) -> list[Any]:
+    """A PHP-style parameter (scalar, ``a[]=`` list or ``a[0]=`` map) as a list."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, dict):
+        return list(value.values())
+    if isinstance(value, list):
+        return value
+    return [value]

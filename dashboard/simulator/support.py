@@ -81,26 +81,9 @@ def not_found(model: str, ident: Any) -> Reply:
     return _reply(422, f"No query results for model [FluentSupport\\App\\Models\\{model}] {ident}")
 
 
-def _int(value: Any, default: int | None = None) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return default
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, dict):
-        return list(value.values())
-    if isinstance(value, list):
-        return value
-    return [value]
-
-
 def _paging(request: Request) -> tuple[int, int]:
-    page = max(1, _int(request.query.get("page"), 1) or 1)
-    per_page = _int(request.query.get("per_page"), 15) or 15
+    page = max(1, s.to_int(request.query.get("page"), 1) or 1)
+    per_page = s.to_int(request.query.get("per_page"), 15) or 15
     return page, max(1, per_page)
 
 
@@ -148,17 +131,17 @@ def _viewers(site: SimulatedSite, ticket_id: int) -> list[dict[str, Any]]:
 
 # --------------------------------------------------------------------------- serializers
 def _full_person(site: SimulatedSite, person_id: Any, *extra: str, **kw: Any) -> dict | None:
-    row = site.store.persons.get(_int(person_id, -1))
+    row = site.store.persons.get(s.to_int(person_id, -1))
     return s.person(row, site.clock, *extra, **kw) if row else None
 
 
 def _mailbox(site: SimulatedSite, mailbox_id: Any) -> dict | None:
-    row = site.store.mailboxes.get(_int(mailbox_id, -1))
+    row = site.store.mailboxes.get(s.to_int(mailbox_id, -1))
     return s.simple(row, site.clock) if row else None
 
 
 def _product(site: SimulatedSite, product_id: Any) -> dict | None:
-    row = site.store.products.get(_int(product_id, -1))
+    row = site.store.products.get(s.to_int(product_id, -1))
     return s.simple(row, site.clock) if row else None
 
 
@@ -298,27 +281,27 @@ def _ticket_predicates(site: SimulatedSite, request: Request, filters: dict) -> 
     if isinstance(status_type, str) and status_type not in ("", "all"):
         allowed = STATUS_GROUPS.get(status_type, (status_type,))
         predicates.append(lambda t: t["status"] in allowed)
-    agents = _as_list(filters.get("agent_id"))
+    agents = s.as_list(filters.get("agent_id"))
     if agents:
-        wanted = {_int(a) for a in agents if str(a) != "unassigned"}
+        wanted = {s.to_int(a) for a in agents if str(a) != "unassigned"}
         unassigned = any(str(a) == "unassigned" for a in agents)
         predicates.append(
             lambda t: (t["agent_id"] is None and unassigned) or t["agent_id"] in wanted
         )
     for key in ("priority", "client_priority"):
-        values = {str(v) for v in _as_list(filters.get(key)) if str(v) != ""}
+        values = {str(v) for v in s.as_list(filters.get(key)) if str(v) != ""}
         if values:
             predicates.append(lambda t, k=key, v=values: t[k] in v)
     for key in ("mailbox_id", "product_id"):
-        values = {_int(v) for v in _as_list(filters.get(key)) if str(v) != ""}
+        values = {s.to_int(v) for v in s.as_list(filters.get(key)) if str(v) != ""}
         if values:
             predicates.append(lambda t, k=key, v=values: t[k] in v)
-    tag_ids = {_int(v) for v in _as_list(filters.get("ticket_tags")) if str(v) != ""}
+    tag_ids = {s.to_int(v) for v in s.as_list(filters.get("ticket_tags")) if str(v) != ""}
     if tag_ids:
         predicates.append(lambda t: any(tag in tag_ids for tag in t["tag_ids"]))
     if filters.get("waiting_for_reply") == "yes":
         predicates.append(_waiting)
-    customer_id = _int(request.query.get("customer_id"))
+    customer_id = s.to_int(request.query.get("customer_id"))
     if customer_id is not None:
         predicates.append(lambda t: t["customer_id"] == customer_id)
     search = request.query.get("search")
@@ -363,7 +346,7 @@ def ticket_show(site: SimulatedSite, request: Request) -> Reply:
     out = s.ticket_columns(ticket, site.clock)
     out["live_activity"] = _viewers(site, ticket["id"])
     out["carbon_copy"] = ""
-    relations = [str(w) for w in _as_list(request.query.get("with"))]
+    relations = [str(w) for w in s.as_list(request.query.get("with"))]
     if not relations:
         relations = ["customer", "agent", "product", "mailbox", "tags", "attachments"]
     for relation in relations:
@@ -391,7 +374,7 @@ def ticket_show(site: SimulatedSite, request: Request) -> Reply:
         "responses": responses,
         "agent_id": request.user.person_id,
     }
-    if "fluentcrm_profile" in [str(w) for w in _as_list(request.query.get("with_data"))]:
+    if "fluentcrm_profile" in [str(w) for w in s.as_list(request.query.get("with_data"))]:
         customer = store.persons.get(ticket["customer_id"])
         body["fluentcrm_profile"] = _fluentcrm_profile(
             site, customer and customer["email"], request.base_url
@@ -628,7 +611,7 @@ def ticket_property(site: SimulatedSite, request: Request) -> Reply:
     if name == "agent_id":
         if not request.user.can("fst_assign_agents"):
             return _reply(422, NO_PERMISSION)
-        agent_id = _int(value)
+        agent_id = s.to_int(value)
         agent = site.store.persons.get(agent_id) if agent_id is not None else None
         if agent is None or agent["person_type"] != "agent":
             return _reply(
@@ -640,8 +623,8 @@ def ticket_property(site: SimulatedSite, request: Request) -> Reply:
             "assigner": _full_person(site, request.user.person_id),
         }
     else:
-        if name in s.STRING_INT_COLUMNS and _int(value) is not None:
-            value = _int(value)
+        if name in s.STRING_INT_COLUMNS and s.to_int(value) is not None:
+            value = s.to_int(value)
         ticket[name] = value
         if name == "product_id":
             product = _product(site, value)
@@ -656,7 +639,7 @@ def ticket_tag_add(site: SimulatedSite, request: Request) -> Reply:
     if error:
         return error
     before = list(ticket["tag_ids"])
-    tag_id = _int(request.param("tag_id"))
+    tag_id = s.to_int(request.param("tag_id"))
     if tag_id is not None and tag_id not in ticket["tag_ids"]:
         ticket["tag_ids"].append(tag_id)
         site.touch()
@@ -684,7 +667,7 @@ def ticket_tag_remove(site: SimulatedSite, request: Request) -> Reply:
 
 def bulk_actions(site: SimulatedSite, request: Request) -> Reply:
     action = request.param("bulk_action")
-    ids = [_int(t) for t in _as_list(request.param("ticket_ids"))]
+    ids = [s.to_int(t) for t in s.as_list(request.param("ticket_ids"))]
     tickets = [
         t
         for tid in ids
@@ -705,7 +688,7 @@ def bulk_actions(site: SimulatedSite, request: Request) -> Reply:
             _delete_ticket(site, ticket)
         return _reply(200, {"message": f"{len(tickets)} tickets have been deleted."})
     if action == "assign_agent":
-        agent_id = _int(request.param("agent_id"))
+        agent_id = s.to_int(request.param("agent_id"))
         agent = site.store.persons.get(agent_id) if agent_id is not None else None
         if agent is None or agent["person_type"] != "agent":
             return _reply(
@@ -720,7 +703,9 @@ def bulk_actions(site: SimulatedSite, request: Request) -> Reply:
             200, {"message": f"{changed} tickets have been assigned to {s.full_name(agent)}."}
         )
     if action == "assign_tags":
-        tag_ids = [_int(t) for t in _as_list(request.param("tag_ids")) if _int(t) is not None]
+        tag_ids = [
+            s.to_int(t) for t in s.as_list(request.param("tag_ids")) if s.to_int(t) is not None
+        ]
         for ticket in tickets:
             for tag_id in tag_ids:
                 if tag_id not in ticket["tag_ids"]:
@@ -736,8 +721,8 @@ def bulk_reply(site: SimulatedSite, request: Request) -> Reply:
         return _reply(422, CONTENT_REQUIRED)
     html = s.kses_autop(content)
     at = site.current_time()
-    for tid in _as_list(request.param("ticket_ids")):
-        ticket = site.store.tickets.get(_int(tid, -1))
+    for tid in s.as_list(request.param("ticket_ids")):
+        ticket = site.store.tickets.get(s.to_int(tid, -1))
         if ticket is None or not can_access(request.user, ticket):
             continue
         add_response(site.store, ticket, request.user.person_id, "response", html, at)
@@ -774,7 +759,7 @@ def ticket_create(site: SimulatedSite, request: Request) -> Reply:
         customer = _find_or_create_customer(site, new_customer, at)
         customer_id = customer["id"]
     else:
-        customer_id = _int(data.get("customer_id"))
+        customer_id = s.to_int(data.get("customer_id"))
         customer = store.persons.get(customer_id) if customer_id is not None else None
         if customer is None or customer["person_type"] != "customer":
             return _reply(
@@ -792,7 +777,7 @@ def ticket_create(site: SimulatedSite, request: Request) -> Reply:
     given = {k: data[k] for k in TICKET_FILLABLE if k in data}
     for key in ("customer_id", "agent_id", "mailbox_id", "product_id"):
         if key in given:
-            given[key] = _int(given[key])
+            given[key] = s.to_int(given[key])
     given["title"] = title
     given["content"] = content
     if creating:
@@ -1128,7 +1113,7 @@ def customer_show(site: SimulatedSite, request: Request) -> Reply:
     if person is None or person["person_type"] != "customer":
         return _reply(200, {"customer": None})
     body: dict[str, Any] = {"customer": s.person(person, site.clock)}
-    relations = [str(w) for w in _as_list(request.query.get("with"))]
+    relations = [str(w) for w in s.as_list(request.query.get("with"))]
     if "widgets" in relations:
         body["widgets"] = []
     if "tickets" in relations:
