@@ -65,3 +65,20 @@ def upstream_notices(request: HttpRequest) -> dict:
 
     # Lazy: evaluated while the page renders, after the view has made its upstream calls.
     return {"upstream_notices": SimpleLazyObject(build)}
+
+
+def debug_timing(request: HttpRequest) -> dict:
+    """With DEBUG on, a small footer repeats the Server-Timing figures of the page."""
+    from django.conf import settings
+
+    trace = getattr(request, "upstream_trace", None)
+    if not settings.DEBUG or trace is None:
+        return {}
+
+    def text() -> str:
+        return (
+            f"upstream: {trace.calls} call{'s' if trace.calls != 1 else ''}, "
+            f"{trace.hits} cached, {trace.upstream_seconds * 1000:.0f} ms"
+        )
+
+    return {"debug_timing": SimpleLazyObject(text)}

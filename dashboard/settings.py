@@ -164,6 +164,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dashboard.context_processors.navigation",
                 "dashboard.context_processors.upstream_notices",
+                "dashboard.context_processors.debug_timing",
             ],
             # Partials are available in every template without {% load %}; moving to Django 6's
             # built-in partials is then a change here only.

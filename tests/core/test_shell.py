@@ -74,3 +74,11 @@ def test_unknown_page_is_a_friendly_404(agent_client):
     response = agent_client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Not found" in response.content.decode()
+
+
+def test_debug_footer_shows_upstream_timing_only_with_debug(agent_client, acme, settings):
+    assert "debug-footer" not in agent_client.get("/").content.decode()
+    settings.DEBUG = True
+    html = agent_client.get(f"/?site={acme.pk}&refresh=1").content.decode()
+    assert 'class="debug-footer"' in html
+    assert "upstream: 2 calls, 0 cached" in html
