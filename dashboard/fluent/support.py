@@ -280,18 +280,6 @@ class Me(Model):
         return "administrator" in self.permissions or permission in self.permissions
 
 
-class ReportCount(Model):
-    title: Text = ""
-    count: OptionalInt = 0
-
-
-class OverallReport(Model):
-    new_tickets: ReportCount = ReportCount()
-    active_tickets: ReportCount = ReportCount()
-    closed_tickets: ReportCount = ReportCount()
-    responses: ReportCount = ReportCount()
-
-
 class CustomerTicket(Model):
     id: int
     title: Text = ""
@@ -423,13 +411,6 @@ def customer_get(
         f"{SUPPORT}/customers/{int(customer_id)}", kind="customer", params=params, refresh=refresh
     )
     return parse(CustomerProfile, answer.data, zone=_zone(client), label=client.label)
-
-
-def report_overall(client: FluentClient, *, refresh: bool = False) -> OverallReport:
-    # Reference: GET /reports (capture fs_reports_overall; maria_reports_forbidden -> 403).
-    answer = client.get(f"{SUPPORT}/reports", kind="report", refresh=refresh)
-    data = answer.data.get("overall_reports") if isinstance(answer.data, dict) else None
-    return parse(OverallReport, data or {}, zone=_zone(client), label=client.label)
 
 
 def live_activity_get(client: FluentClient, *, ticket_id: int) -> list[Viewer]:
