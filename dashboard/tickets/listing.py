@@ -318,8 +318,10 @@ def load_counts(request: HttpRequest, query: InboxQuery) -> Counts:
                     calls[(site.pk, status)] = partial(
                         support.ticket_count, client, query=ticket_query
                     )
+        # A site's open count is its new + active tab counts when those are unfiltered.
+        derived_open = site in scoped and not query.is_filtered and query.sort != OVERDUE
         views = {
-            "open": InboxQuery(),
+            **({} if derived_open else {"open": InboxQuery()}),
             "mine": InboxQuery(agent="me"),
             "unassigned": InboxQuery(agent="unassigned"),
             "waiting": InboxQuery(waiting=True),
@@ -342,10 +344,13 @@ def load_counts(request: HttpRequest, query: InboxQuery) -> Counts:
         by_status["open"] = None
     known = [by_status[s] for s in COUNTED_STATUSES]
     by_status["all"] = sum(known) if all(v is not None for v in known) else None
-    per_site = {}
+    per_site: dict[int, int | None] = {}
     for site in sites:
-        outcome = outcomes.get((site.pk, "open"))
-        per_site[site.pk] = outcome.value if outcome and outcome.ok else None
+        parts = [outcomes.get((site.pk, "open"))]
+        if parts[0] is None:
+            parts = [outcomes.get((site.pk, "new")), outcomes.get((site.pk, "active"))]
+        good = all(part is not None and part.ok for part in parts)
+        per_site[site.pk] = sum(part.value for part in parts) if good else None
     return Counts(
         by_status=by_status,
         mine=total("mine", sites),

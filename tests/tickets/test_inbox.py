@@ -317,3 +317,11 @@ def test_neighbours_follow_the_list_the_agent_came_from(rf, user, acme):
     assert previous.startswith(f"/sites/{acme.pk}/tickets/{first}/")
     assert following.startswith(f"/sites/{acme.pk}/tickets/{third}/")
     assert "from=site" in following
+
+
+def test_sidebar_site_counts_are_each_sites_open_tickets(agent_client, acme, academy, sim):
+    for params in ("", "?priority=critical"):
+        html = agent_client.get(reverse("tickets:counts") + params).content.decode()
+        for site, entry in ((acme, sim.acme), (academy, sim.academy)):
+            expected = len(open_ids(entry))
+            assert f'id="count-site-{site.pk}" class="count" hx-swap-oob="true">{expected}<' in html
