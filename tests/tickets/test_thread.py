@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from dashboard.fluent.parsing import parse
 from dashboard.fluent.support import Thread
-from dashboard.tickets.thread import conversation, html_to_plain, split_quoted
+from dashboard.tickets.conversation import conversation, html_to_plain, split_quoted
 from tests.conftest import connect
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
