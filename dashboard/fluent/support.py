@@ -388,6 +388,34 @@ def ticket_get(client: FluentClient, *, ticket_id: int, refresh: bool = False) -
     return parse(Thread, answer.data, zone=_zone(client), label=client.label)
 
 
+@dataclass
+class WholeList:
+    tickets: list[Ticket]
+    total: int
+    complete: bool  # False when the list was longer than the pages read
+
+
+def ticket_list_whole(
+    client: FluentClient,
+    *,
+    query: TicketQuery,
+    per_page: int = 100,
+    max_pages: int = 5,
+    refresh: bool = False,
+) -> WholeList:
+    """Every ticket a query matches, read page by page up to a bound (for orders no site can
+    sort by, such as SLA due times, which must be computed here)."""
+    tickets: list[Ticket] = []
+    total = 0
+    for number in range(1, max_pages + 1):
+        page = ticket_list(client, query=query, page=number, per_page=per_page, refresh=refresh)
+        total = page.total if number == 1 else total
+        tickets.extend(page.items)
+        if not page.has_next or not page.items:
+            return WholeList(tickets, total, complete=True)
+    return WholeList(tickets, total, complete=len(tickets) >= total)
+
+
 def essentials_get(client: FluentClient, *, refresh: bool = False) -> Essentials:
     # Reference: GET /tickets/ticket-essentials (capture fs_ticket_essentials): agents, products,
     # mailboxes and ticket tags for agents without the admin-only /agents, /mailboxes, /products.

@@ -103,6 +103,27 @@ def format_cursor(offsets: dict[int, int]) -> str:
     return ",".join(f"{site_id}:{offset}" for site_id, offset in sorted(offsets.items()))
 
 
+def _row_key(sort: str, row: Row) -> tuple:
+    return sort_key(sort, row.ticket)
+
+
+def _merge_page(
+    candidates: list[list[Row]],
+    offsets: dict[int, int],
+    lengths: dict[int, int],
+    key: Callable[[Row], tuple],
+) -> tuple[list[Row], str]:
+    """Merge each site's next rows by ``key`` into one page and the cursor after it: each site
+    advances by the rows it gave, so the next page starts exactly where this one stopped."""
+    merged = heapq.merge(*candidates, key=key)
+    rows = [row for row, _ in zip(merged, range(PER_PAGE), strict=False)]
+    advanced = dict(offsets)
+    for row in rows:
+        advanced[row.site.pk] = advanced.get(row.site.pk, 0) + 1
+    more = any(advanced.get(site_id, 0) < length for site_id, length in lengths.items())
+    return rows, format_cursor(advanced) if more else ""
+
+
 def load_single(site: Site, query: InboxQuery, *, refresh: bool = False) -> InboxPage:
     ticket_query = query.for_site(site)
     if ticket_query is None:
@@ -191,18 +212,14 @@ def load_merged(
         totals.pop(site_id, None)
     record_errors([f.site for f in failures.values()], [f.error for f in failures.values()])
 
-    merged = heapq.merge(*candidates.values(), key=lambda row: sort_key(query.sort, row.ticket))
-    rows = [row for row, _ in zip(merged, range(PER_PAGE), strict=False)]
-    next_offsets = dict(offsets)
-    for row in rows:
-        next_offsets[row.site.pk] = next_offsets.get(row.site.pk, 0) + 1
-    more = any(next_offsets.get(site_id, 0) < total for site_id, total in totals.items())
+    key = partial(_row_key, query.sort)
+    rows, next_cursor = _merge_page(list(candidates.values()), offsets, totals, key)
     return InboxPage(
         rows=rows,
         total=sum(totals.values()),
         totals=totals,
         failures=list(failures.values()),
-        next_cursor=format_cursor(next_offsets) if more else "",
+        next_cursor=next_cursor,
         skipped=skipped,
     )
 
@@ -222,27 +239,8 @@ def load(request: HttpRequest, query: InboxQuery, *, cursor: str = "") -> InboxP
 
 
 # "Overdue first": the due time is computed here from each ticket's own times and the site's SLA
-# targets, so no site can sort by it. Each site's waiting list is read whole (it is bounded:
-# OVERDUE_MAX_PAGES pages of 100, cached like every list) and sorted here; the cursor then
-# works as for any merge.
-OVERDUE_PAGE = 100
-OVERDUE_MAX_PAGES = 5
-
-
-def _whole_list(client, ticket_query, refresh: bool) -> tuple[list[Ticket], int]:
-    tickets: list[Ticket] = []
-    total = 0
-    for number in range(1, OVERDUE_MAX_PAGES + 1):
-        page = support.ticket_list(
-            client, query=ticket_query, page=number, per_page=OVERDUE_PAGE, refresh=refresh
-        )
-        total = page.total if number == 1 else total
-        tickets.extend(page.items)
-        if not page.has_next:
-            break
-    return tickets, total
-
-
+# targets, so no site can sort by it. Each site's waiting list is read whole (bounded, cached
+# like every list) and sorted here; the cursor then works as for any merge.
 def load_overdue(
     sites: list[Site], query: InboxQuery, *, cursor: str = "", refresh: bool = False
 ) -> InboxPage:
@@ -254,7 +252,9 @@ def load_overdue(
         if ticket_query is None:
             skipped.append(site)
             continue
-        calls[site.pk] = partial(_whole_list, client_for(site), ticket_query, refresh)
+        calls[site.pk] = partial(
+            support.ticket_list_whole, client_for(site), query=ticket_query, refresh=refresh
+        )
     outcomes = run_parallel(calls)
     by_site = {site.pk: site for site in sites}
     failures = [Failure(by_site[pk], o.error) for pk, o in outcomes.items() if not o.ok]
@@ -263,22 +263,18 @@ def load_overdue(
     for site_id, outcome in outcomes.items():
         if not outcome.ok:
             continue
-        tickets, totals[site_id] = outcome.value
-        rows = sorted((Row(by_site[site_id], t) for t in tickets), key=key)
+        totals[site_id] = outcome.value.total
+        rows = sorted((Row(by_site[site_id], t) for t in outcome.value.tickets), key=key)
         lengths[site_id] = len(rows)
         offset = offsets.get(site_id, 0)
         candidates.append(rows[offset : offset + PER_PAGE])
-    rows = [row for row, _ in zip(heapq.merge(*candidates, key=key), range(PER_PAGE), strict=False)]
-    next_offsets = dict(offsets)
-    for row in rows:
-        next_offsets[row.site.pk] = next_offsets.get(row.site.pk, 0) + 1
-    more = any(next_offsets.get(site_id, 0) < length for site_id, length in lengths.items())
+    rows, next_cursor = _merge_page(candidates, offsets, lengths, key)
     return InboxPage(
         rows=rows,
         total=sum(totals.values()),
         totals=totals,
         failures=failures,
-        next_cursor=format_cursor(next_offsets) if more else "",
+        next_cursor=next_cursor,
         skipped=skipped,
     )
 

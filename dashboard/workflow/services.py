@@ -128,33 +128,13 @@ def sla_save(
 
 # The waiting list, read whole (up to a bound): the tickets an SLA clock can run on.
 
-WAITING_PAGE = 100
-WAITING_MAX_PAGES = 5
 
-
-@dataclass
-class WaitingList:
-    tickets: list[Ticket]
-    total: int
-    complete: bool  # False when the list was longer than what was read
-
-
-def waiting_list(client: FluentClient, *, refresh: bool = False) -> WaitingList:
+def waiting_list(client: FluentClient, *, refresh: bool = False) -> support.WholeList:
     """Open tickets whose customer wrote last, oldest message first: the plugin's own
     ``filters[waiting_for_reply]=yes`` with ``order_by=last_customer_response`` ascending. Every
     ticket with an SLA clock is on it (a ticket without any agent answer counts as waiting)."""
     query = TicketQuery(status_type="open", waiting=True, sort="waiting")
-    tickets: list[Ticket] = []
-    total = 0
-    for number in range(1, WAITING_MAX_PAGES + 1):
-        page = support.ticket_list(
-            client, query=query, page=number, per_page=WAITING_PAGE, refresh=refresh
-        )
-        total = page.total if number == 1 else total
-        tickets.extend(page.items)
-        if not page.has_next or not page.items:
-            return WaitingList(tickets, total, complete=True)
-    return WaitingList(tickets, total, complete=len(tickets) >= total)
+    return support.ticket_list_whole(client, query=query, refresh=refresh)
 
 
 @dataclass
