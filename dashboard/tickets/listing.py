@@ -341,7 +341,8 @@ def load_counts(request: HttpRequest, query: InboxQuery) -> Counts:
     known = [by_status[s] for s in COUNTED_STATUSES]
     by_status["all"] = sum(known) if all(v is not None for v in known) else None
     per_site: dict[int, int | None] = {}
-    for site in sites:
+    # Every site gets a figure or "!", including one found refused while this page was loading.
+    for site in user_sites(request):
         parts = [outcomes.get((site.pk, "open"))]
         if parts[0] is None:
             parts = [outcomes.get((site.pk, "new")), outcomes.get((site.pk, "active"))]
