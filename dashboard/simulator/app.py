@@ -152,10 +152,15 @@ class SimulatedSite:
         self.hostile = hostile
         self.timezone = timezone
         self.clock = Clock(timezone)
+        # The monotonic clock used for "now" after construction and for viewer expiry; tests
+        # may replace it to move time forward without sleeping.
+        self.monotonic: Callable[[], float] = time.monotonic
         origin = (now or datetime.now(UTC)).astimezone(UTC)
         self.now = origin.replace(microsecond=0)
-        # The precise start, so the running clock matches real time to the second.
+        # The precise start, read together with the monotonic clock (before the seed data is
+        # built, which takes a while), so the running clock matches real time to the second.
         self._origin = origin
+        self._started = self.monotonic()
         self._sizes = {"tickets": tickets, "customers": customers, "contacts": contacts}
         self._admin = (admin_username, admin_password)
         self.lock = threading.RLock()
@@ -165,11 +170,7 @@ class SimulatedSite:
         self._latency_default_ms = 0.0
         self._latency_routes: list[tuple[str, float]] = []
         self._release = threading.Event()
-        # The monotonic clock used for "now" after construction and for viewer expiry; tests
-        # may replace it to move time forward without sleeping.
-        self.monotonic: Callable[[], float] = time.monotonic
         self._store = self._build()
-        self._started = self.monotonic()
         self.viewers: dict[int, dict[int, float]] = {}
         self._sort_cache: dict[tuple[str, bool], tuple[int, list[int]]] = {}
 
