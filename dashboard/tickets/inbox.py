@@ -34,6 +34,8 @@ def _context(request: HttpRequest, query: InboxQuery, page: listing.InboxPage) -
         "page": page,
         "sites": sites,
         "site": next((s for s in sites if s.pk == query.site_id), None),
+        # Rows name their site only where the list mixes sites.
+        "site_column": query.site_id is None,
         "status_tabs": STATUS_TABS,
         "sort_choices": SORT_CHOICES,
         "from_params": query.params(),

@@ -361,9 +361,14 @@ def load_counts(request: HttpRequest, query: InboxQuery) -> Counts:
 
 
 def thread_url(site_id: int, ticket_id: int, query: InboxQuery) -> str:
-    url = reverse("tickets:thread", args=[site_id, ticket_id])
+    """The thread, remembering the list it was opened from (for prev/next and Back)."""
+    return reverse("tickets:thread", args=[site_id, ticket_id]) + from_list(query)
+
+
+def from_list(query: InboxQuery) -> str:
+    """The query string by which a thread link names its list."""
     params = query.params()
-    return f"{url}?{urlencode({'from': urlencode(params)})}" if params else url
+    return f"?{urlencode({'from': urlencode(params)})}" if params else ""
 
 
 def neighbours(
