@@ -38,6 +38,7 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError, ReadTimeoutErr
 from urllib3.util.retry import Retry
 
 from dashboard.fluent import errors, trace
+from dashboard.fluent.parallel import note_sending
 
 logger = logging.getLogger(__name__)
 
@@ -183,12 +184,19 @@ def build_session(credential: Credential) -> requests_cache.CachedSession:
         respect_retry_after_header=False,
     )
     size = max(settings.UPSTREAM_MAX_WORKERS, 10)
-    adapter = HTTPAdapter(max_retries=retry, pool_connections=4, pool_maxsize=size)
+    adapter = _Adapter(max_retries=retry, pool_connections=4, pool_maxsize=size)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     # Credentials must never follow a redirect to another host; we follow none at all.
     session.max_redirects = 0
     return session
+
+
+class _Adapter(HTTPAdapter):
+    def send(self, request, *args, **kwargs):
+        # The request thread waits for this before it does its own work (parallel.meanwhile).
+        note_sending()
+        return super().send(request, *args, **kwargs)
 
 
 class _ConnectionRetry(Retry):

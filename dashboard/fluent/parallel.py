@@ -3,14 +3,21 @@
 One bounded pool serves the whole process; calls run in a copy of the caller's context so they
 record into the request's trace. Workers only do HTTP and parsing: credentials are decrypted and
 the ORM is touched in the request thread, before the calls are submitted.
+
+While the calls are out, the request thread is free: a view names the work it will need
+anyway (its own database reads, say) with ``meanwhile``, and the first ``run_parallel`` does it
+then, in the request thread, instead of after the slowest site has answered. It starts once
+every call has handed its request to the network (the transport says so with
+``note_sending``), so that it never holds up a request still being prepared.
 """
 
 from __future__ import annotations
 
 import contextvars
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -21,6 +28,14 @@ from dashboard.fluent.errors import UpstreamError
 T = TypeVar("T")
 
 _pool: ThreadPoolExecutor | None = None
+# Work waiting for the request thread's next idle moment (see ``meanwhile``).
+_waiting_work: contextvars.ContextVar[list[Callable[[], object]] | None] = contextvars.ContextVar(
+    "waiting_work", default=None
+)
+# In a pooled call: what to tell when its first request leaves for the site.
+_on_sending: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar(
+    "on_sending", default=None
+)
 _pool_lock = threading.Lock()
 
 
@@ -54,13 +69,85 @@ def run_parallel(calls: dict[Any, Callable[[], T]]) -> dict[Any, Outcome[T]]:
     """
     if len(calls) == 1:
         ((key, call),) = calls.items()
-        return {key: _capture(call)}
+        # One call could run in the pool too, so that waiting work overlaps it.
+        if not _waiting_work.get():
+            return {key: _capture(call)}
     pool = _executor()
+    # A busy pool may queue some calls behind others; the work waits for the first few only.
+    gate = _Gate(min(len(calls), settings.UPSTREAM_MAX_WORKERS))
     futures = {
-        key: pool.submit(contextvars.copy_context().run, _capture, call)
+        key: pool.submit(contextvars.copy_context().run, _pooled, call, gate)
         for key, call in calls.items()
     }
-    return {key: future.result() for key, future in futures.items()}
+    try:
+        if _waiting_work.get():
+            gate.wait()
+            _do_waiting_work()
+    finally:
+        outcomes = {key: future.result() for key, future in futures.items()}
+    return outcomes
+
+
+@contextmanager
+def meanwhile(*work: Callable[[], object]) -> Iterator[None]:
+    """Do ``work`` while the block's first upstream calls are in flight, or at the end of the
+    block if it made none. Work must be needed anyway: it is done exactly once either way."""
+    token = _waiting_work.set(list(work))
+    try:
+        yield
+        _do_waiting_work()
+    finally:
+        _waiting_work.reset(token)
+
+
+def _do_waiting_work() -> None:
+    pending = _waiting_work.get()
+    while pending:
+        pending.pop(0)()
+
+
+def note_sending() -> None:
+    """Called by the transport as a request leaves for a site."""
+    callback = _on_sending.get()
+    if callback is not None:
+        callback()
+
+
+class _Gate:
+    """Opens once ``expected`` calls have each sent their first request (or finished)."""
+
+    def __init__(self, expected: int) -> None:
+        self._remaining = expected
+        self._opened = threading.Condition()
+
+    def arrive(self) -> None:
+        with self._opened:
+            self._remaining -= 1
+            if self._remaining <= 0:
+                self._opened.notify_all()
+
+    def wait(self) -> None:
+        with self._opened:
+            self._opened.wait_for(lambda: self._remaining <= 0)
+
+
+def _pooled(call: Callable[[], T], gate: _Gate) -> Outcome[T]:
+    # The waiting work belongs to the request thread (it may use the ORM), never to a worker.
+    _waiting_work.set(None)
+    arrived = False
+
+    def sending() -> None:
+        nonlocal arrived
+        if not arrived:
+            arrived = True
+            gate.arrive()
+
+    _on_sending.set(sending)
+    try:
+        return _capture(call)
+    finally:
+        # A call answered from the cache, or failing before it sent anything, counts too.
+        sending()
 
 
 def _capture(call: Callable[[], T]) -> Outcome[T]:
