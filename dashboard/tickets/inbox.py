@@ -18,13 +18,14 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from dashboard.fluent import support
-from dashboard.fluent.parallel import run_parallel
+from dashboard.fluent.parallel import meanwhile, run_parallel
 from dashboard.pagecache import cached_page
 from dashboard.pages import record_errors, user_sites
 from dashboard.sites.services import client_for
 from dashboard.tickets import listing
 from dashboard.tickets.query import SORT_CHOICES, STATUS_TABS, InboxQuery
 from dashboard.workflow import services as workflow
+from dashboard.workflow.ui import read_ahead, request_snoozes
 
 
 def _context(request: HttpRequest, query: InboxQuery, page: listing.InboxPage) -> dict:
@@ -59,8 +60,11 @@ def hide_snoozed(request: HttpRequest, page: listing.InboxPage) -> None:
     """Wake what is due (time passed, or the customer wrote since), hide what still sleeps.
     The cursor already counts hidden rows as shown, so Load more neither repeats nor skips."""
     loaded = {(row.site.pk, row.ticket.id): row.ticket for row in page.rows}
-    workflow.wake_due(request.user, loaded)
-    sleeping = workflow.active_snoozes(request.user)
+    snoozes = request_snoozes(request)
+    woken = {w.snooze.pk for w in workflow.wake_due(request.user, loaded, snoozes=snoozes)}
+    snoozes[:] = [s for s in snoozes if s.pk not in woken]
+    now = timezone.now()
+    sleeping = {s.key for s in snoozes if workflow.is_sleeping(s, now)}
     if sleeping:
         page.rows = [row for row in page.rows if (row.site.pk, row.ticket.id) not in sleeping]
 
@@ -71,7 +75,8 @@ def hide_snoozed(request: HttpRequest, page: listing.InboxPage) -> None:
 def inbox(request: HttpRequest) -> HttpResponse:
     query = InboxQuery.from_params(request.GET, user_sites(request))
     cursor = request.GET.get("cursor", "")[:500]
-    page = listing.load(request, query, cursor=cursor)
+    with meanwhile(partial(read_ahead, request)):
+        page = listing.load(request, query, cursor=cursor)
     hide_snoozed(request, page)
     context = _context(request, query, page)
     # Unknown or out-of-range parameters are dropped and said so, never sent to a site.

@@ -32,7 +32,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from dashboard.fluent import support
 from dashboard.fluent.errors import UpstreamError
-from dashboard.fluent.parallel import run_parallel
+from dashboard.fluent.parallel import meanwhile, run_parallel
 from dashboard.fluent.support import Essentials, Thread
 from dashboard.html import text_to_html
 from dashboard.pagecache import cached_page, one_time_token
@@ -52,6 +52,7 @@ from dashboard.tickets.conversation import (
 from dashboard.tickets.forms import PROPERTY_LABELS, ComposeForm, EditForm, PropertyForm, TagForm
 from dashboard.tickets.models import Submission
 from dashboard.tickets.query import InboxQuery
+from dashboard.workflow.ui import read_ahead
 
 PAGE = "tickets/thread.html"
 
@@ -183,7 +184,8 @@ def _with_event(response: HttpResponse, site: Site, ticket_id: int) -> HttpRespo
 def thread(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
     site = user_site(request, site_id)
     try:
-        found, essentials = read(site, ticket_id, refresh=request.GET.get("refresh") == "1")
+        with meanwhile(partial(read_ahead, request)):
+            found, essentials = read(site, ticket_id, refresh=request.GET.get("refresh") == "1")
     except UpstreamError as error:
         return upstream_error(request, error, site=site, status=error_status(error))
     ctx = context(request, site, found, essentials, ticket_id=ticket_id)

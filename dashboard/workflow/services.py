@@ -228,24 +228,35 @@ def snoozed_count(user, now: datetime | None = None) -> int:
     return _sleeping(user, now or timezone.now()).count()
 
 
-def current_snooze(user, site: Site, ticket_id: int, now: datetime | None = None) -> Snooze | None:
-    return _sleeping(user, now or timezone.now()).filter(site=site, ticket_id=ticket_id).first()
-
-
 @dataclass
 class Woken:
     snooze: Snooze
     reason: Reason
 
 
+def user_snoozes(user) -> list[Snooze]:
+    """All of the user's snoozes, sleeping or due, with their sites."""
+    return list(Snooze.objects.filter(user=user).select_related("site"))
+
+
+def is_sleeping(snooze: Snooze, now: datetime) -> bool:
+    """The same rule as ``_sleeping``, for snoozes already read."""
+    return snooze.until is None or snooze.until > now
+
+
 def wake_due(
-    user, tickets_by_key: dict[tuple[int, int], Ticket], now: datetime | None = None
+    user,
+    tickets_by_key: dict[tuple[int, int], Ticket],
+    now: datetime | None = None,
+    *,
+    snoozes: list[Snooze] | None = None,
 ) -> list[Woken]:
     """End the user's snoozes whose time has passed, and those of the given tickets (keyed by
-    (site id, ticket id), as the inbox loaded them) whose customer wrote since."""
+    (site id, ticket id), as the inbox loaded them) whose customer wrote since. ``snoozes``
+    are the user's snoozes when the caller has read them already (``user_snoozes``)."""
     now = now or timezone.now()
     woken = []
-    for snooze in Snooze.objects.filter(user=user).select_related("site"):
+    for snooze in user_snoozes(user) if snoozes is None else snoozes:
         reason = wake_reason(snooze, tickets_by_key.get(snooze.key), now)
         if reason:
             woken.append(Woken(snooze, reason))

@@ -13,6 +13,7 @@ from dashboard.pages import user_sites
 from dashboard.sites.models import Site
 from dashboard.workflow import services, snooze
 from dashboard.workflow.forms import SnoozeForm
+from dashboard.workflow.models import Snooze
 
 
 def request_policies(
@@ -31,6 +32,31 @@ def request_policies(
     return cached
 
 
+def request_snoozes(request: HttpRequest) -> list[Snooze]:
+    """The user's snoozes, read once per request; a view that wakes some keeps this list true."""
+    cached = getattr(request, "_workflow_snoozes", None)
+    if cached is None:
+        cached = request._workflow_snoozes = services.user_snoozes(request.user)
+    return cached
+
+
+def sleeping_count(request: HttpRequest) -> int:
+    """How many tickets the user has snoozed right now (the sidebar's count)."""
+    if hasattr(request, "_workflow_snoozes"):
+        now = timezone.now()
+        return sum(1 for s in request._workflow_snoozes if services.is_sleeping(s, now))
+    return services.snoozed_count(request.user)
+
+
+def read_ahead(request: HttpRequest) -> None:
+    """What a page with ticket badges and snoozes reads from the database, read before it is
+    needed: a view hands this to ``parallel.meanwhile`` so it is done while the sites answer."""
+    sites = user_sites(request)
+    if sites:
+        request_policies(request, sites[0])
+    request_snoozes(request)
+
+
 def snooze_context(
     request: HttpRequest,
     site: Site,
@@ -40,10 +66,18 @@ def snooze_context(
     next_url: str = "",
 ) -> dict:
     now = timezone.now()
+    current = next(
+        (
+            s
+            for s in request_snoozes(request)
+            if s.site_id == site.pk and s.ticket_id == ticket_id and services.is_sleeping(s, now)
+        ),
+        None,
+    )
     return {
         "site": site,
         "ticket_id": ticket_id,
-        "current": services.current_snooze(request.user, site, ticket_id, now),
+        "current": current,
         "choices": snooze.choices(timezone.localtime(now)),
         "form": form if form is not None else SnoozeForm(initial={"wake_on_reply": True}),
         "next": next_url or request.get_full_path(),

@@ -13,7 +13,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
 from dashboard.workflow import services
-from dashboard.workflow.ui import request_policies, snooze_context
+from dashboard.workflow.ui import request_policies, sleeping_count, snooze_context
 
 register = template.Library()
 
@@ -51,4 +51,4 @@ def snoozed_count(context) -> int:
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return 0
-    return services.snoozed_count(request.user)
+    return sleeping_count(request)
