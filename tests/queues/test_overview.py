@@ -406,6 +406,20 @@ def test_refresh_reads_fresh_figures(agent_client, sim, acme):
     assert int(figure(fresh, f"site:{acme.pk}", "waiting").text) == before + 1
 
 
+def test_warm_figures_are_kept_as_rendered_until_a_write(agent_client, sim, acme):
+    load(agent_client, htmx=True)
+    sim.acme.site.clear_log()
+    again, html = load(agent_client, htmx=True)
+    assert again.get("X-Page-Cache") == "hit"
+    assert sim.acme.site.count() == 0
+    before = int(figure(html, f"site:{acme.pk}", "open").text)
+
+    close_one_ticket(sim.acme, acme)
+    after, fresh = load(agent_client, htmx=True)
+    assert after.get("X-Page-Cache") is None
+    assert int(figure(fresh, f"site:{acme.pk}", "open").text) == before - 1
+
+
 # CSV
 
 
