@@ -325,3 +325,28 @@ def test_sidebar_site_counts_are_each_sites_open_tickets(agent_client, acme, aca
         for site, entry in ((acme, sim.acme), (academy, sim.academy)):
             expected = len(open_ids(entry))
             assert f'id="count-site-{site.pk}" class="count" hx-swap-oob="true">{expected}<' in html
+
+
+def test_rows_name_their_site_only_where_the_list_mixes_sites(agent_client, acme, academy, sim):
+    def rows_html(html: str) -> list[str]:
+        return re.findall(r"<li class=\"row[^>]*>.*?</li>", html)
+
+    merged = agent_client.get(INBOX).content.decode()
+    labels = {
+        re.search(r'site-badge[^>]*title="([^"]+)"', row).group(1) for row in rows_html(merged)
+    }
+    assert labels == {"Acme Store", "Acme Academy"}
+
+    one = agent_client.get(INBOX, {"site": acme.pk}).content.decode()
+    rows = rows_html(one)
+    assert len(rows) == PER_PAGE
+    assert not any("site-badge" in row for row in rows)
+    assert 'class="rows rows-one-site"' in one
+
+
+def test_row_text_from_the_site_is_escaped(agent_client, acme, sim):
+    ticket_id = max(open_ids(sim.acme))
+    sim.acme.site.tickets[ticket_id]["title"] = '<img src=x onerror="alert(1)"> & "quotes"'
+    html = agent_client.get(INBOX, {"site": acme.pk, "refresh": "1"}).content.decode()
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &quot;quotes&quot;" in html
+    assert '<img src=x onerror="alert(1)">' not in html
