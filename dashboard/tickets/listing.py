@@ -300,6 +300,12 @@ class Counts:
     waiting: int | None
     per_site: dict[int, int | None]
 
+    @property
+    def all_open(self) -> int | None:
+        """Open tickets of every site, whatever the list shows (the "All sites" view's count)."""
+        known = [count for count in self.per_site.values() if count is not None]
+        return sum(known) if known else None
+
 
 def load_counts(request: HttpRequest, query: InboxQuery) -> Counts:
     sites = [site for site in user_sites(request) if not site.needs_reconnect]

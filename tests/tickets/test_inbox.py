@@ -327,6 +327,15 @@ def test_sidebar_site_counts_are_each_sites_open_tickets(agent_client, acme, aca
             assert f'id="count-site-{site.pk}" class="count" hx-swap-oob="true">{expected}<' in html
 
 
+def test_all_sites_count_is_every_open_ticket_whatever_the_list_shows(
+    agent_client, acme, academy, sim
+):
+    everything = len(open_ids(sim.acme)) + len(open_ids(sim.academy))
+    for params in ("", f"?site={acme.pk}", "?priority=critical", f"?site={academy.pk}&agent=me"):
+        html = agent_client.get(reverse("tickets:counts") + params).content.decode()
+        assert f'id="count-view-open" class="count" hx-swap-oob="true">{everything}<' in html
+
+
 def test_rows_name_their_site_only_where_the_list_mixes_sites(agent_client, acme, academy, sim):
     def rows_html(html: str) -> list[str]:
         return re.findall(r"<li class=\"row[^>]*>.*?</li>", html)
