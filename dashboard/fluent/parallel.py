@@ -69,7 +69,7 @@ def run_parallel(calls: dict[Any, Callable[[], T]]) -> dict[Any, Outcome[T]]:
     """
     if len(calls) == 1:
         ((key, call),) = calls.items()
-        # One call could run in the pool too, so that waiting work overlaps it.
+        # A single call runs in this thread, unless there is waiting work to overlap with it.
         if not _waiting_work.get():
             return {key: _capture(call)}
     pool = _executor()

@@ -24,8 +24,7 @@ from dashboard.pages import record_errors, user_sites
 from dashboard.sites.services import client_for
 from dashboard.tickets import listing
 from dashboard.tickets.query import SORT_CHOICES, STATUS_TABS, InboxQuery
-from dashboard.workflow import services as workflow
-from dashboard.workflow.ui import read_ahead, request_snoozes
+from dashboard.workflow.ui import read_ahead, sleeping_snoozes, wake_due
 
 
 def _context(request: HttpRequest, query: InboxQuery, page: listing.InboxPage) -> dict:
@@ -60,11 +59,8 @@ def hide_snoozed(request: HttpRequest, page: listing.InboxPage) -> None:
     """Wake what is due (time passed, or the customer wrote since), hide what still sleeps.
     The cursor already counts hidden rows as shown, so Load more neither repeats nor skips."""
     loaded = {(row.site.pk, row.ticket.id): row.ticket for row in page.rows}
-    snoozes = request_snoozes(request)
-    woken = {w.snooze.pk for w in workflow.wake_due(request.user, loaded, snoozes=snoozes)}
-    snoozes[:] = [s for s in snoozes if s.pk not in woken]
-    now = timezone.now()
-    sleeping = {s.key for s in snoozes if workflow.is_sleeping(s, now)}
+    wake_due(request, loaded)
+    sleeping = {s.key for s in sleeping_snoozes(request)}
     if sleeping:
         page.rows = [row for row in page.rows if (row.site.pk, row.ticket.id) not in sleeping]
 

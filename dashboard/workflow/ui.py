@@ -40,11 +40,24 @@ def request_snoozes(request: HttpRequest) -> list[Snooze]:
     return cached
 
 
+def sleeping_snoozes(request: HttpRequest) -> list[Snooze]:
+    """The request's snoozes that still hide their ticket right now."""
+    now = timezone.now()
+    return [s for s in request_snoozes(request) if services.is_sleeping(s, now)]
+
+
+def wake_due(request: HttpRequest, tickets_by_key: dict) -> None:
+    """``services.wake_due`` on the request's snoozes, which then no longer hold the woken."""
+    snoozes = request_snoozes(request)
+    woken = {w.snooze.pk for w in services.wake_due(request.user, tickets_by_key, snoozes=snoozes)}
+    if woken:
+        request._workflow_snoozes = [s for s in snoozes if s.pk not in woken]
+
+
 def sleeping_count(request: HttpRequest) -> int:
     """How many tickets the user has snoozed right now (the sidebar's count)."""
     if hasattr(request, "_workflow_snoozes"):
-        now = timezone.now()
-        return sum(1 for s in request._workflow_snoozes if services.is_sleeping(s, now))
+        return len(sleeping_snoozes(request))
     return services.snoozed_count(request.user)
 
 
@@ -66,14 +79,7 @@ def snooze_context(
     next_url: str = "",
 ) -> dict:
     now = timezone.now()
-    current = next(
-        (
-            s
-            for s in request_snoozes(request)
-            if s.site_id == site.pk and s.ticket_id == ticket_id and services.is_sleeping(s, now)
-        ),
-        None,
-    )
+    current = next((s for s in sleeping_snoozes(request) if s.key == (site.pk, ticket_id)), None)
     return {
         "site": site,
         "ticket_id": ticket_id,
