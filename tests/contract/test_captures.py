@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +19,7 @@ import requests
 from dashboard.simulator import ADMIN_APP_PASSWORD, ADMIN_USERNAME
 from dashboard.simulator.data import add_response
 
-CAPTURES = Path(__file__).resolve().parents[2].parent / "shared" / "upstream" / "captures"
+from .captures import CAPTURES, load, names
 
 REFERENCE_ONLY = {
     "fs_activity_logger", "fs_options_countries", "fs_settings_menu", "fs_customer_field",
@@ -36,13 +35,13 @@ NUMERIC = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 def _load(name: str) -> dict[str, Any]:
-    return json.loads((CAPTURES / f"{name}.json").read_text())
+    return load(name)
 
 
 def _capture_names() -> list[str]:
-    index = (CAPTURES / "_index.tsv").read_text().splitlines()[1:]
-    names = [line.split("\t")[0] for line in index if line.strip()]
-    return [name for name in names if name not in REFERENCE_ONLY]
+    # Write sequences (seq_*) are replayed step by step by their own tests, from the state the
+    # step before them left; here each capture stands alone.
+    return [n for n in names() if n not in REFERENCE_ONLY and not n.startswith("seq_")]
 
 
 def _real_tickets() -> dict[int, dict[str, Any]]:
