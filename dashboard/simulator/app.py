@@ -311,6 +311,8 @@ class SimulatedSite:
 
         def sort_key(tid: int) -> tuple:
             value = tickets[tid].get(order_by)
+            if isinstance(value, str):
+                value = value.casefold()  # the tables' collation ignores case ("API" < "Bulk")
             return (value is not None, value if value is not None else 0)
 
         # MySQL's order, as recorded: NULLs first ascending and last descending, and no second
