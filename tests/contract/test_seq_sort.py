@@ -53,9 +53,10 @@ def _int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def install_real_tickets(site: Any) -> None:
-    """Give the simulator the real site's tickets (the columns sorts and filters read)."""
-    real = real_tickets()
+def install_real_tickets(site: Any, later: list[dict[str, Any]] = ()) -> None:  # type: ignore[assignment]
+    """Give the simulator the real site's tickets (the columns sorts and filters read), with
+    ``later`` rows (recorded after the sorts) replacing the ones of the same ids."""
+    real = real_tickets() | {row["id"]: row for row in later}
     with site.lock:
         tickets = site.store.tickets
         for tid in [t for t in tickets if t not in real]:
