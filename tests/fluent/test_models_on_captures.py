@@ -23,7 +23,7 @@ import requests
 
 from dashboard.fluent import errors
 from dashboard.fluent.client import Credential, FluentClient
-from dashboard.fluent.crm import ContactProfile
+from dashboard.fluent.crm import Contact, ContactProfile, CrmList, CrmTag
 from dashboard.fluent.parsing import Page, paginator, parse
 from dashboard.fluent.support import (
     CustomerProfile,
@@ -266,6 +266,27 @@ def test_crm_contact_with_custom_fields_reads_php_empty_arrays() -> None:
     # A contact without custom values is sent `"custom_values": []` by PHP.
     raw["subscriber"]["custom_values"] = []
     assert parse(ContactProfile, raw, zone=SITE_ZONE).contact.custom_values == {}
+
+
+@pytest.mark.parametrize(
+    "name", [n for n in names() if n.startswith("crm_subscribers_") and load(n)["status"] == 200]
+)
+def test_every_crm_contact_row_reads_site_local_dates_and_string_numbers(name: str) -> None:
+    rows = body(name)["subscribers"]["data"]
+    assert rows
+    for raw in rows:
+        contact = parse(Contact, raw, zone=SITE_ZONE)
+        naive = datetime.strptime(raw["created_at"], "%Y-%m-%d %H:%M:%S")
+        assert contact.created_at == naive.replace(tzinfo=SITE_ZONE)
+        assert contact.total_points == int(raw["total_points"])
+        assert contact.status in {"subscribed", "pending", "unsubscribed", "bounced"}
+
+
+def test_crm_tags_and_lists_read_as_the_contact_embeds_them() -> None:
+    tags = [parse(CrmTag, row) for row in body("crm_tags")["tags"]["data"]]
+    assert (tags[0].id, tags[0].title, tags[0].slug) == (7, "Webinar Attendee", "webinar-attendee")
+    lists = [parse(CrmList, row) for row in body("crm_lists")["lists"]]
+    assert (lists[0].id, lists[0].title) == (4, "Beta Program")
 
 
 # ------------------------------------------------------------------------- errors
