@@ -311,12 +311,17 @@ class SimulatedSite:
 
         def sort_key(tid: int) -> tuple:
             value = tickets[tid].get(order_by)
-            return (value is not None, value if value is not None else 0, tid)
+            if isinstance(value, str):
+                value = value.casefold()  # the tables' collation ignores case ("API" < "Bulk")
+            return (value is not None, value if value is not None else 0)
 
+        # MySQL's order, as recorded: NULLs first ascending and last descending, and no second
+        # sort key, so equal values stay in ascending id order in both directions (a stable
+        # sort of the ids, ascending first; reverse=True keeps that stability).
         if order_by == "id":
             ids = sorted(tickets, reverse=descending)
         else:
-            ids = sorted(tickets, key=sort_key, reverse=descending)
+            ids = sorted(sorted(tickets), key=sort_key, reverse=descending)
         self._sort_cache[key] = (self._store.version, ids)
         return ids
 

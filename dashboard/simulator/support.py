@@ -625,6 +625,10 @@ def ticket_property(site: SimulatedSite, request: Request) -> Reply:
     else:
         if name in s.STRING_INT_COLUMNS and s.to_int(value) is not None:
             value = s.to_int(value)
+        if ticket[name] == value:
+            # The model has nothing dirty, so nothing is written, not even updated_at (recorded:
+            # seq_property_9_priority_same_value).
+            return _reply(200, {"message": f"{label} has been updated", "update_data": []})
         ticket[name] = value
         if name == "product_id":
             product = _product(site, value)

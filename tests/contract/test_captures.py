@@ -1,8 +1,11 @@
 """Replay every in-scope capture of the real plugins against the simulator.
 
 For each recorded request we send the same method, path, query and body with the same kind of
-credentials, then compare status, the important headers, and the body's shape: the same keys
-and JSON types at every depth. Values may differ. Ids in the captured paths belong to the real
+credentials, then compare status, the important headers, the body's shape (the same keys and
+JSON types at every depth) and its formats, key path by key path: times keep the capture's zone
+convention (UTC ISO-8601 or naive site-local), numbers sent as strings stay strings, enumerations
+take only the values the real plugin uses, and a key the capture fills is not always null.
+Values may differ. Ids in the captured paths belong to the real
 site, so they are mapped to an object of the same kind (for tickets: the same status and the
 same kind of assignee) that the simulator holds, except where the capture is a not-found answer.
 """
@@ -123,6 +126,142 @@ def shape_problems(captured: Any, simulated: Any, where: str = "$") -> list[str]
                 problems += min(attempts, key=len)
         return problems
     return [f"{where}: unexpected captured type {type(captured).__name__}"]
+
+
+# ------------------------------------------------------------------------- format comparison
+UTC_ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")
+OTHER_ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
+SITE_LOCAL = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
+DATE_ONLY = re.compile(r"^\d{4}-\d\d-\d\d$")
+TIME_KINDS = frozenset({"utc", "other-iso", "local", "date"})
+# Ticket columns the real plugin sends as naive site-local times even where a capture only
+# recorded them empty (REAL-API.md, fidelity fact 6); FluentCRM sends every date this way.
+LOCAL_TICKET_KEYS = frozenset(
+    {"last_agent_response", "last_customer_response", "resolved_at", "last_response_at"}
+)
+TICKET_STATUSES = frozenset({"new", "active", "closed"})
+PRIORITIES = frozenset({"normal", "medium", "critical"})
+SUBSCRIBER_STATUSES = frozenset(
+    {"subscribed", "pending", "unsubscribed", "transactional", "bounced", "complained", "spammed"}
+)
+# Keys that are null or not by the state of the row (an unassigned or open ticket, an agent
+# without a job title, a customer without an address): in a small sample the simulator's rows
+# may all be null by chance, so only a sample of ten rows or more must fill them somewhere.
+NULL_BY_ROW = frozenset(
+    {
+        "agent_id", "closed_by", "resolved_at", "total_close_time", "first_response_time",
+        "last_agent_response", "last_customer_response", "product_id", "title",
+        "address_line_1", "address_line_2", "city", "zip", "state", "country", "note",
+        "last_response_at", "user_id", "remote_uid",
+    }
+)  # fmt: skip
+SMALL_SAMPLE = 10
+# Where a key path ends in one of these parents, its `status` is a ticket's or a contact's.
+TICKET_PARENTS = ("$.ticket", "$.tickets.data[]", "$.tickets[]", "$.other_tickets[]")
+CONTACT_PARENTS = ("$.subscriber", "$.subscribers.data[]", "$.fluentcrm_profile", "$.contact")
+
+
+def kind(value: Any) -> str:
+    """The JSON type of a scalar, with strings told apart by the format they carry."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        if UTC_ISO.match(value):
+            return "utc"
+        if OTHER_ISO.match(value):
+            return "other-iso"
+        if SITE_LOCAL.match(value):
+            return "local"
+        if DATE_ONLY.match(value):
+            return "date"
+        if NUMERIC.match(value):
+            return "numeric-string"
+        return "string"
+    return "container"
+
+
+def profile(value: Any, path: str = "$", out: dict[str, list[Any]] | None = None) -> dict:
+    """Every scalar in a body, grouped by key path (list items share a path, as do id keys)."""
+    out = {} if out is None else out
+    if isinstance(value, dict):
+        for key, item in value.items():
+            profile(item, f"{path}.{'{id}' if key.isdigit() else key}", out)
+    elif isinstance(value, list):
+        for item in value:
+            profile(item, f"{path}[]", out)
+    else:
+        out.setdefault(path, []).append(value)
+    return out
+
+
+def allowed_values(path: str, fluent_crm: bool) -> frozenset[str] | None:
+    """The values the real plugin uses for an enumerated key, or None if it is not one."""
+    parent, _, key = path.rpartition(".")
+    if key in ("priority", "client_priority"):
+        return PRIORITIES
+    if key == "conversation_type":
+        return frozenset({"response", "note", "internal_info"})
+    if key == "person_type":
+        return frozenset({"agent", "customer"})
+    if key == "status" and parent in CONTACT_PARENTS:
+        return SUBSCRIBER_STATUSES
+    if key == "status" and parent in TICKET_PARENTS and not fluent_crm:
+        return TICKET_STATUSES
+    if key == "status" and fluent_crm and parent == "$.subscribers[]":
+        return SUBSCRIBER_STATUSES
+    return None
+
+
+def format_problems(captured: Any, simulated: Any, *, fluent_crm: bool = False) -> list[str]:
+    """Differences in formats between a captured and a simulated body, per key path.
+
+    Within one key path (all rows of a list together) the simulator must send times in the
+    zone convention the capture shows, keep numbers that the capture always sends as strings
+    as strings (and numbers as numbers; where the capture mixes both for one path, either is
+    allowed), use only the real enumeration values, and not answer null in every row where the
+    capture has a value (a single row may still be null: agent_id of an unassigned ticket; see
+    NULL_BY_ROW).
+    """
+    real = profile(captured)
+    problems = []
+    for path, values in profile(simulated).items():
+        seen = {kind(v) for v in values} - {"null"}
+        expected = {kind(v) for v in real.get(path, [])} - {"null"}
+        key = path.rpartition(".")[2]
+        shown = repr(next((v for v in values if v is not None), None))[:60]
+        real_times = expected & TIME_KINDS
+        if real_times:
+            if seen - real_times:
+                problems.append(
+                    f"{path}: {sorted(seen)} where the capture has {sorted(real_times)}: {shown}"
+                )
+        elif key in LOCAL_TICKET_KEYS or (fluent_crm and key.endswith(("_at", "_date"))):
+            wrong = seen & (TIME_KINDS - {"local", "date"})
+            if wrong:
+                problems.append(
+                    f"{path}: {sorted(wrong)} where the plugin sends site-local, e.g. {shown}"
+                )
+        if expected == {"numeric-string"} and "number" in seen:
+            problems.append(f"{path}: number where the capture always sends a string, e.g. {shown}")
+        if expected == {"number"} and "numeric-string" in seen:
+            problems.append(f"{path}: string where the capture always sends a number, e.g. {shown}")
+        by_chance = key in NULL_BY_ROW and len(values) < SMALL_SAMPLE
+        if expected and not seen and not by_chance:
+            problems.append(f"{path}: always null where the capture has {sorted(expected)}")
+        allowed = allowed_values(path, fluent_crm)
+        if allowed is not None:
+            unknown = {v for v in values if isinstance(v, str)} - allowed
+            if unknown:
+                problems.append(f"{path}: {sorted(unknown)} is not one of {sorted(allowed)}")
+    return problems
+
+
+def _is_crm(path: str) -> bool:
+    return "/fluent-crm/" in path
 
 
 # ------------------------------------------------------------------------- id mapping
@@ -273,4 +412,44 @@ def test_simulator_answers_like_capture(name: str, sim_sites: Any) -> None:
     assert 'rel="https://api.w.org/"' in response.headers.get("Link", "")
     simulated = response.json()
     problems = shape_problems(capture["body"], simulated)
+    problems += format_problems(capture["body"], simulated, fluent_crm=_is_crm(request["path"]))
     assert not problems, "\n".join(problems[:30])
+
+
+# ------------------------------------------------------------------------- the rules themselves
+def _rows(*rows: dict[str, Any]) -> dict[str, Any]:
+    return {"tickets": {"data": list(rows)}}
+
+
+def test_format_check_rejects_utc_time_where_plugin_sends_site_local() -> None:
+    captured = _rows({"last_customer_response": "2026-11-23 06:50:21"})
+    simulated = _rows({"last_customer_response": "2026-11-23T11:50:21+00:00"})
+    assert format_problems(captured, simulated)
+    assert not format_problems(captured, _rows({"last_customer_response": "2026-11-24 01:00:00"}))
+
+
+def test_format_check_rejects_site_local_time_where_plugin_sends_utc() -> None:
+    captured = _rows({"created_at": "2026-11-22T20:33:48+00:00"})
+    assert format_problems(captured, _rows({"created_at": "2026-11-22 15:33:48"}))
+    assert format_problems(captured, _rows({"created_at": "2026-11-22T15:33:48-05:00"}))
+
+
+def test_format_check_keeps_numeric_strings_strings_unless_the_capture_mixes_them() -> None:
+    assert format_problems(_rows({"agent_id": "3"}), _rows({"agent_id": 3}))
+    mixed = _rows({"closed": "9"}, {"closed": 0})
+    assert not format_problems(mixed, _rows({"closed": 4}, {"closed": "2"}))
+
+
+def test_format_check_allows_only_real_enumeration_values() -> None:
+    captured = _rows({"status": "new", "priority": "normal"})
+    assert format_problems(captured, _rows({"status": "open", "priority": "normal"}))
+    assert format_problems(captured, _rows({"status": "new", "priority": "urgent"}))
+    assert not format_problems(captured, _rows({"status": "closed", "priority": "critical"}))
+
+
+def test_format_check_rejects_always_null_where_the_capture_has_a_value() -> None:
+    captured = _rows({"mailbox_id": "1"})
+    assert format_problems(captured, _rows(*[{"mailbox_id": None}] * 3))
+    # A key that is null by the row's state may be null in a small sample.
+    assert not format_problems(_rows({"agent_id": "2"}), _rows({"agent_id": None}))
+    assert format_problems(_rows({"agent_id": "2"}), _rows(*[{"agent_id": None}] * 12))
