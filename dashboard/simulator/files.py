@@ -268,19 +268,19 @@ def serve(site: SimulatedSite, query: dict[str, Any]) -> Reply:
 
 
 # --------------------------------------------------------------------------- seed files
-def png(width: int = 24, height: int = 16, rgb: tuple[int, int, int] = (52, 120, 246)) -> bytes:
-    """A small valid PNG of one colour (so image previews have something real to show)."""
+def png(width: int = 160, height: int = 100) -> bytes:
+    """A small valid PNG (a blue-to-violet gradient), so image previews show something real."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
-    row = b"\x00" + bytes(rgb) * width
+    rows = b"".join(b"\x00" + bytes((52 + y, 120, 246 - y)) * width for y in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IDAT", zlib.compress(rows))
         + chunk(b"IEND", b"")
     )
 
