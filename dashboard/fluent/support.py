@@ -145,7 +145,11 @@ class Attachment(Model):
 
     @property
     def name(self) -> str:
-        return self.title or f"attachment-{self.id}"
+        """The file name as a person sees it and a download is saved under: no control
+        characters (they would break the header) and no folders."""
+        cleaned = "".join(ch for ch in self.title if ch >= " " and ch != "\x7f")
+        cleaned = cleaned.replace("/", "_").replace("\\", "_").strip(" .")
+        return cleaned or f"attachment-{self.id}"
 
     @property
     def type_label(self) -> str:

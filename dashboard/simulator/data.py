@@ -918,6 +918,9 @@ def _inject_hostile(store: Store) -> None:
         slots.append((tag, "title"))
     for tag in store.crm_tags.values():
         slots.append((tag, "title"))
+    # File names come from whoever uploaded or mailed the file.
+    for attachment in store.attachments.values():
+        slots.append((attachment, "title"))
     for index, (row, key) in enumerate(slots):
         vector = VECTORS[index % len(VECTORS)]
         if key.startswith("custom_values."):

@@ -7,11 +7,13 @@ CSV on an agent reply and a hostile .svg and .html on a customer reply (simulato
 from __future__ import annotations
 
 import re
+from html import escape
 
 import pytest
 from django.urls import reverse
 
 from dashboard.fluent.files import same_host
+from dashboard.fluent.support import Attachment
 from dashboard.simulator.files import HOSTILE_HTML, HOSTILE_SVG
 from tests.conftest import connect
 
@@ -213,3 +215,31 @@ def test_file_link_failing_while_the_ticket_reads_says_so(agent_client, acme, si
 )
 def test_only_links_on_the_sites_own_host_are_followed(url, expected):
     assert same_host(url, "http://shop.test") is expected
+
+
+def test_hostile_file_names_render_as_text_and_download_safely(agent_client, user, hostile):
+    site = connect(user, hostile)
+    rows = list(hostile.site.store.attachments.values())
+    for ticket_id in sorted({row["ticket_id"] for row in rows}):
+        page = agent_client.get(reverse("tickets:thread", args=[site.pk, ticket_id]))
+        assert page.status_code == 200
+        html = page.content.decode()
+        for row in rows:
+            if row["ticket_id"] == ticket_id:
+                # Shown as the text it is (a folder separator becomes "_", see Attachment.name).
+                name = Attachment(id=row["id"], title=row["title"]).name
+                assert f">{escape(name)}</a>" in html
+    for row in rows:
+        response = agent_client.get(file_url(site, row))
+        assert response.status_code == 200 and body_of(response) == row["content"]
+        assert response["Content-Disposition"].startswith("attachment; filename")
+
+
+def test_a_file_name_with_line_breaks_cannot_split_the_header(agent_client, acme, sim):
+    pdf = seeded(sim.acme, "invoice-1043.pdf")
+    pdf["title"] = 'a"b\r\nSet-Cookie: sessionid=x\r\n/../c.pdf'
+    response = agent_client.get(file_url(acme, pdf))
+    assert response.status_code == 200
+    header = response["Content-Disposition"]
+    assert "\r" not in header and "\n" not in header and "/" not in header
+    assert not response.cookies.get("sessionid") or response.cookies["sessionid"].value != "x"
