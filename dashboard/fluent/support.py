@@ -125,17 +125,43 @@ class TicketTag(Model):
     slug: Text = ""
 
 
+# Types a browser shows as a picture and nothing else; SVG is left out on purpose (it can carry
+# script), and so is anything the site merely calls an image.
+RASTER_IMAGE_TYPES = frozenset(
+    {"image/png", "image/jpeg", "image/pjpeg", "image/gif", "image/webp"}
+)
+
+
 class Attachment(Model):
+    """A file on the opening message or a response. The plugin hides ``full_url`` and
+    ``file_path`` and never fills ``file_size``: ``secureUrl``, signed for the current UTC hour,
+    is the only link (captures seq_attachments_*)."""
+
     id: int
     title: Text = ""
     file_type: Text = ""
-    full_url: Text = ""
-    url: Text = Field(default="", alias="file_path")
+    file_hash: Text = ""
+    secure_url: Text = Field(default="", alias="secureUrl")
 
     @property
-    def link(self) -> str:
-        url = self.full_url or self.url
-        return url if url.startswith(("https://", "http://")) else ""
+    def name(self) -> str:
+        """The file name as a person sees it and a download is saved under: no control
+        characters (they would break the header) and no folders."""
+        cleaned = "".join(ch for ch in self.title if ch >= " " and ch != "\x7f")
+        cleaned = cleaned.replace("/", "_").replace("\\", "_").strip(" .")
+        return cleaned or f"attachment-{self.id}"
+
+    @property
+    def type_label(self) -> str:
+        """A short type for people: the file's extension, else the subtype of its MIME type."""
+        stem, dot, extension = self.name.rpartition(".")
+        if dot and stem and 0 < len(extension) <= 5:
+            return extension.upper()
+        return (self.file_type.rpartition("/")[2] or "file").upper()
+
+    @property
+    def is_previewable(self) -> bool:
+        return self.file_type.strip().lower() in RASTER_IMAGE_TYPES
 
 
 class Response(Model):

@@ -18,10 +18,12 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from email import policy as email_policy
+from email.parser import BytesParser
 from typing import Any
 from urllib.parse import parse_qsl
 
-from . import crm, support, wp
+from . import crm, files, support, wp
 from .data import ADMIN_APP_PASSWORD, ADMIN_USERNAME, Store, User, add_response, build_store
 from .serialize import Clock
 
@@ -406,6 +408,11 @@ class SimulatedSite:
             if reply is not None:
                 return reply, None
         if rest_path is None:
+            if path in ("/", "/index.php") and "fst_file=" in query_string:
+                # The plugin's signed file links, answered before any REST routing.
+                file_query = php_parse(parse_qsl(query_string, keep_blank_values=True))
+                with self.lock:
+                    return files.serve(self, file_query), None
             return wp.html_page(self), None
         query = php_parse(parse_qsl(query_string, keep_blank_values=True))
         query.pop("rest_route", None)
@@ -631,5 +638,30 @@ def _read_body(environ: dict[str, Any]) -> dict[str, Any]:
             raise ValueError("invalid JSON body") from exc
         return data if isinstance(data, dict) else {}
     if "multipart" in content_type:
-        return {}
+        return _multipart(raw, content_type)
     return php_parse(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+
+
+def _multipart(raw: bytes, content_type: str) -> dict[str, Any]:
+    """A multipart/form-data body: text fields as strings, files as dicts with their bytes."""
+    message = BytesParser(policy=email_policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + raw
+    )
+    out: dict[str, Any] = {}
+    if not message.is_multipart():
+        return out
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not name:
+            continue
+        payload = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        if filename is not None:
+            out[str(name)] = {
+                "filename": filename,
+                "content_type": part.get_content_type(),
+                "content": payload,
+            }
+        else:
+            out[str(name)] = payload.decode("utf-8", "replace")
+    return out

@@ -110,6 +110,9 @@ class Store:
     crm_lists: dict[int, dict[str, Any]] = field(default_factory=dict)
     custom_fields: list[dict[str, Any]] = field(default_factory=list)
     contact_notes: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    # Uploaded files (fs_attachments rows, with their bytes under "content").
+    attachments: dict[int, dict[str, Any]] = field(default_factory=dict)
+    next_attachment_id: int = 1
     next_person_id: int = 1
     next_ticket_id: int = 1
     next_response_id: int = 1
@@ -441,6 +444,11 @@ def build_store(
     _build_customers(store, rng, customers, installed)
     _build_tickets(store, rng, tickets, now)
     _build_crm(store, rng, contacts, installed)
+    # Attachments are placed after everything else and draw nothing from the seed's random
+    # stream, so every other row stays as it was before files existed.
+    from .files import seed as seed_files
+
+    seed_files(store)
     if hostile:
         _inject_hostile(store)
     return store
@@ -910,6 +918,9 @@ def _inject_hostile(store: Store) -> None:
         slots.append((tag, "title"))
     for tag in store.crm_tags.values():
         slots.append((tag, "title"))
+    # File names come from whoever uploaded or mailed the file.
+    for attachment in store.attachments.values():
+        slots.append((attachment, "title"))
     for index, (row, key) in enumerate(slots):
         vector = VECTORS[index % len(VECTORS)]
         if key.startswith("custom_values."):

@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from . import files
 from . import serialize as s
 from .data import User, add_response, md5, slugify
 from .wp import Route, needs
@@ -172,11 +173,11 @@ def ticket_list_row(
     return out
 
 
-def _response_full(site: SimulatedSite, row: dict[str, Any]) -> dict[str, Any]:
+def _response_full(site: SimulatedSite, row: dict[str, Any], base_url: str = "") -> dict[str, Any]:
     out = s.response_row(row, site.clock)
     out["cc_info"] = ""
     out["person"] = _full_person(site, row["person_id"])
-    out["attachments"] = []
+    out["attachments"] = files.of_response(site, row["id"], base_url)
     out["ccinfo"] = None
     return out
 
@@ -363,11 +364,13 @@ def ticket_show(site: SimulatedSite, request: Request) -> Reply:
         elif relation == "tags":
             out["tags"] = _tags(site, ticket)
         elif relation == "attachments":
-            out["attachments"] = []
+            out["attachments"] = files.of_ticket(site, ticket["id"], request.base_url)
     if ticket["status"] == "closed" and ticket["closed_by"] is not None:
         out["closed_by_person"] = _full_person(site, ticket["closed_by"])
     rids = store.responses_by_ticket.get(ticket["id"], [])
-    responses = [_response_full(site, store.responses[rid]) for rid in reversed(rids)]
+    responses = [
+        _response_full(site, store.responses[rid], request.base_url) for rid in reversed(rids)
+    ]
     out["responses"] = responses
     body: dict[str, Any] = {
         "ticket": out,
@@ -459,6 +462,7 @@ def response_create(site: SimulatedSite, request: Request) -> Reply:
     kind = "note" if request.param("conversation_type") == "note" else "response"
     at = site.current_time()
     row = add_response(site.store, ticket, request.user.person_id, kind, s.kses_autop(content), at)
+    attached = files.attach_to_response(site, ticket, row, request.param("attachments"), at)
     if kind == "response":
         if ticket["status"] == "new":
             ticket["status"] = "active"
@@ -470,11 +474,15 @@ def response_create(site: SimulatedSite, request: Request) -> Reply:
         fresh = fresh | {"total_close_time", "closed_by"}
     site.touch()
     relations = ("customer", "mailbox") if kind == "response" else ("customer",)
+    fresh_response = _fresh_response(site, row)
+    if attached:
+        # The answer lists the files only when some were attached (the plugin reloads them).
+        fresh_response["attachments"] = [files.public(a, site, request.base_url) for a in attached]
     return _reply(
         200,
         {
             "message": "Response has been added",
-            "response": _fresh_response(site, row),
+            "response": fresh_response,
             "ticket": _ticket_after_write(site, ticket, fresh, *relations),
             "update_data": [],
         },
@@ -826,6 +834,7 @@ def ticket_create(site: SimulatedSite, request: Request) -> Reply:
     store.tickets[tid] = ticket
     store.responses_by_ticket[tid] = []
     store.tickets_by_customer.setdefault(customer_id, []).append(tid)
+    attached = files.attach_to_new_ticket(site, ticket, request.param("attachments"), at)
     site.touch()
     fresh_keys.update(
         {
@@ -837,9 +846,11 @@ def ticket_create(site: SimulatedSite, request: Request) -> Reply:
             "updated_at": site.clock.iso(at),
             "waiting_since": site.clock.iso(at),
             "id": tid,
-            "mailbox": _mailbox(site, mailbox_id),
         }
     )
+    if attached:
+        fresh_keys["attachments"] = [files.public(a, site, request.base_url) for a in attached]
+    fresh_keys["mailbox"] = _mailbox(site, mailbox_id)
     return _reply(200, {"message": "Ticket has been successfully created", "ticket": fresh_keys})
 
 
@@ -1493,6 +1504,7 @@ ROUTES = [
     Route(T + "/delete", {"DELETE": ticket_delete}, "DELETE", AGENT),
     Route(T + "/re-open", {"POST": ticket_reopen}, "POST", AGENT),
     Route(NS + "/me", {"GET": me}, "GET", AGENT),
+    Route(NS + "/ticket_file_upload", {"POST": files.upload}, "POST", AGENT),
     Route(NS + "/agents", {"GET": agents_index}, "GET, POST", SENSITIVE),
     Route(NS + "/mailboxes", {"GET": mailboxes_index}, "GET, POST", SETTINGS),
     Route(NS + r"/mailboxes/(?P<id>[0-9]+)", {"GET": mailbox_show}, "GET, PUT, DELETE", SETTINGS),

@@ -133,7 +133,7 @@ def conversation(thread: Thread, site: Site) -> list[Message]:
             created_at=ticket.created_at,
             body=body,
             quoted=quoted,
-            attachments=[a for a in ticket.attachments if a.link],
+            attachments=list(ticket.attachments),
         )
     ]
     for response in thread.conversation:
@@ -155,7 +155,7 @@ def conversation(thread: Thread, site: Site) -> list[Message]:
                 updated_at=response.updated_at,
                 body=body,
                 quoted=quoted,
-                attachments=[a for a in response.attachments if a.link],
+                attachments=list(response.attachments),
             )
         )
     return entries

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from dashboard.tickets import thread
+from dashboard.tickets import attachments, thread
 
 urlpatterns = [
     path("", thread.thread, name="thread"),
@@ -20,4 +20,10 @@ urlpatterns = [
     path("reopen/", thread.reopen, name="reopen"),
     path("tags/", thread.tag_add, name="tag_add"),
     path("tags/<int:tag_id>/remove/", thread.tag_remove, name="tag_remove"),
+    path("attachments/<int:attachment_id>/", attachments.download, name="attachment"),
+    path(
+        "attachments/<int:attachment_id>/preview/",
+        attachments.preview,
+        name="attachment_preview",
+    ),
 ]

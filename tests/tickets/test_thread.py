@@ -253,19 +253,24 @@ def test_short_quotes_and_whole_message_quotes_stay_in_view():
     assert split_quoted("<blockquote>" + "y" * 300 + "</blockquote>")[1] == ""
 
 
-def test_attachments_are_links_only_when_the_site_lists_a_web_address(acme):
+def test_every_attachment_is_kept_whatever_links_the_site_lists(acme):
+    # The real answer hides full_url and file_path (only secureUrl is given); every file is
+    # shown and none of the site's own paths is kept to be linked to.
     thread = parse(
         Thread,
         {
             "ticket": {"id": 7, "title": "t", "content": "<p>see file</p>", "attachments": [
-                {"id": 1, "title": "invoice.pdf", "full_url": "https://shop.test/invoice.pdf"},
+                {"id": 1, "title": "invoice.pdf", "file_type": "application/pdf",
+                 "file_hash": "a" * 32, "secureUrl": "https://shop.test/index.php?fst_file=a"},
                 {"id": 2, "title": "local", "file_path": "/var/www/secret.txt"},
             ]},
             "responses": [],
         },
     )  # fmt: skip
     (opening,) = conversation(thread, acme)
-    assert [a.title for a in opening.attachments] == ["invoice.pdf"]
+    assert [a.title for a in opening.attachments] == ["invoice.pdf", "local"]
+    assert [a.file_hash for a in opening.attachments] == ["a" * 32, ""]
+    assert "/var/www/secret.txt" not in repr(opening.attachments)
 
 
 def test_stored_html_becomes_editable_plain_text():
