@@ -8,6 +8,7 @@ not ``/ticket/<id>``; close and re-open have routes of their own).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -615,9 +616,16 @@ def ticket_bulk(
     ticket_ids: list[int],
     agent_id: int | None = None,
     tag_ids: list[int] | None = None,
-) -> str:
+) -> int | None:
+    """How many tickets the plugin says it changed, or None when its answer gives no count.
+
+    The count is the plugin's: assign_agent leaves out tickets that already had the agent,
+    close_tickets counts every ticket it found (already closed ones too), unknown ids count for
+    nothing. Its message itself ("4 tickets have been assigned to .") is never shown.
+    """
     # Reference: POST /tickets/bulk-actions {bulk_action, ticket_ids[], agent_id | tag_ids[]}
-    # (captures fs_bulk_close, fs_bulk_assign_agent, fs_bulk_assign_tags, fs_bulk_unknown_action).
+    # (captures fs_bulk_close, fs_bulk_assign_agent, fs_bulk_assign_tags, fs_bulk_unknown_action,
+    # seq_bulk_*).
     if action not in BULK_ACTIONS:
         raise ValueError(f"not a bulk action: {action}")
     body: dict[str, Any] = {"bulk_action": action, "ticket_ids": [int(t) for t in ticket_ids]}
@@ -626,7 +634,9 @@ def ticket_bulk(
     if action == "assign_tags":
         body["tag_ids"] = [int(t) for t in tag_ids or []]
     data = client.send("POST", f"{SUPPORT}/tickets/bulk-actions", data=body, invalidates=TICKETS)
-    return str((data or {}).get("message", "")) if isinstance(data, dict) else str(data)
+    message = str(data.get("message", "")) if isinstance(data, dict) else ""
+    match = re.match(r"\s*(\d+) tickets? ", message)
+    return int(match.group(1)) if match else None
 
 
 def ticket_delete(client: FluentClient, *, ticket_id: int) -> None:
