@@ -11,6 +11,7 @@ a bound was reached.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -60,7 +61,10 @@ class SearchNote:
 
 def site_matches(client: FluentClient, ticket_query: TicketQuery, refresh: bool) -> SiteMatches:
     """One site's text matches and matching customers' tickets (runs in a worker thread)."""
-    text = support.ticket_list(client, query=ticket_query, per_page=TEXT_MATCHES, refresh=refresh)
+    number = re.fullmatch(r"#(\d+)", ticket_query.search.strip())
+    # The plugin finds "31" but not "#31", the way the dashboard writes ticket numbers.
+    text_query = replace(ticket_query, search=number.group(1)) if number else ticket_query
+    text = support.ticket_list(client, query=text_query, per_page=TEXT_MATCHES, refresh=refresh)
     found = {ticket.id: ticket for ticket in text.items}
     complete = text.total <= len(text.items)
     try:

@@ -77,3 +77,12 @@ def test_a_search_cut_short_says_so(agent_client, acme, sim, monkeypatch):
 def test_the_search_box_says_what_is_searched(agent_client, acme):
     html = agent_client.get(INBOX).content.decode()
     assert 'placeholder="Subject, first message, number, customer…' in html
+
+
+def test_a_ticket_number_is_found_with_or_without_its_hash(agent_client, acme, sim):
+    ticket_id = max(sim.acme.site.tickets)
+    for needle in (str(ticket_id), f"#{ticket_id}"):
+        html = agent_client.get(
+            INBOX, {"site": acme.pk, "status": "all", "q": needle}
+        ).content.decode()
+        assert f"{acme.pk}:{ticket_id}" in row_keys(html), needle
