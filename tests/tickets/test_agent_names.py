@@ -45,6 +45,26 @@ def test_nameless_agent_is_named_by_email_in_every_list(agent_client, user, sim,
     assert f'<option value="{agent["id"]}">{agent["email"]}' in properties
 
 
+def test_without_the_agents_list_the_email_comes_from_their_tickets(agent_client, user, sim):
+    # Tom may see every ticket but not /agents (403): one of the agent's tickets names them.
+    sim.acme.site.users["tom"].permissions.remove("fst_sensitive_data")
+    agent = nameless_agent(sim.acme)
+    give_tickets(sim.acme, agent["id"])
+    site = connect(user, sim.acme, username="tom")
+    inbox = agent_client.get(f"/?site={site.pk}").content.decode()
+    assert option_text(inbox, "f-agent", agent["id"]) == agent["email"]
+    assert sim.acme.site.count(route="/fluent-support/v2/agents") == 0
+
+
+def test_an_agent_nobody_can_name_is_still_not_a_bare_number(agent_client, user, sim):
+    # Maria sees only her own and unassigned tickets: no answer she can read has the email.
+    agent = nameless_agent(sim.acme)
+    give_tickets(sim.acme, agent["id"])
+    site = connect(user, sim.acme, username="maria")
+    html = agent_client.get(url("thread", site, ticket_where(sim.acme, agent=None))).content
+    assert f"Agent {agent['id']} (no name)" in html.decode()
+
+
 def test_queues_name_a_nameless_agent_by_email(agent_client, acme, sim):
     agent = nameless_agent(sim.acme)
     give_tickets(sim.acme, agent["id"])
