@@ -8,6 +8,7 @@ not ``/ticket/<id>``; close and re-open have routes of their own).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -105,7 +106,16 @@ class Customer(Person):
 
 
 class Agent(Person):
-    pass
+    @property
+    def has_name(self) -> bool:
+        return bool(self.full_name.strip() or f"{self.first_name}{self.last_name}".strip())
+
+    @property
+    def name(self) -> str:
+        # One display name everywhere: the name, else the email, never a bare "#1".
+        if self.has_name or self.email:
+            return super().name
+        return f"Agent {self.id} (no name)"
 
 
 class Mailbox(Model):
@@ -446,7 +456,57 @@ def essentials_get(client: FluentClient, *, refresh: bool = False) -> Essentials
     # Reference: GET /tickets/ticket-essentials (capture fs_ticket_essentials): agents, products,
     # mailboxes and ticket tags for agents without the admin-only /agents, /mailboxes, /products.
     answer = client.get(f"{SUPPORT}/tickets/ticket-essentials", kind="reference", refresh=refresh)
-    return parse(Essentials, answer.data, zone=_zone(client), label=client.label)
+    essentials = parse(Essentials, answer.data, zone=_zone(client), label=client.label)
+    _find_nameless_agents_emails(client, essentials.agents, refresh=refresh)
+    return essentials
+
+
+# At most this many agents without a name get one ticket read each to learn their email.
+NAMELESS_LOOKUPS = 3
+
+
+def _find_nameless_agents_emails(
+    client: FluentClient, agents: list[Agent], *, refresh: bool = False
+) -> None:
+    """Give agents without a name the email the site shows elsewhere (seq_agents_*).
+
+    ticket-essentials lists agents without email, and with `""` names for an agent whose
+    WordPress user has none, while ticket rows, /me and the admin-only /agents carry the email:
+    without this the same agent would be "#1" in dropdowns and an email on rows. Only sites
+    with such an agent pay the extra (cached) reads, and a failure leaves the fallback name.
+    """
+    nameless = {a.id: a for a in agents if not a.has_name and not a.email}
+    if not nameless:
+        return
+    emails: dict[int, str] = {}
+    try:
+        me = me_get(client, refresh=refresh)
+        if me.person is not None:
+            emails[me.person.id] = me.email or me.person.email
+        if me.can("fst_sensitive_data"):
+            emails.update({a.id: a.email for a in agents_list(client, refresh=refresh)})
+    except errors.UpstreamError:
+        pass
+    for agent_id in [i for i in nameless if not emails.get(i)][:NAMELESS_LOOKUPS]:
+        query = TicketQuery(status_type="all", agent=str(agent_id))
+        try:
+            page = ticket_list(client, query=query, per_page=1, refresh=refresh)
+        except errors.UpstreamError:
+            continue
+        for ticket in page.items:
+            if ticket.agent is not None and ticket.agent.id == agent_id:
+                emails[agent_id] = ticket.agent.email
+    for agent_id, agent in nameless.items():
+        agent.email = emails.get(agent_id, "")
+
+
+def agents_list(client: FluentClient, *, refresh: bool = False) -> list[Agent]:
+    # Reference: GET /agents (captures seq_agents_1_agents, seq_agents_6_agents_search): every
+    # agent with email; needs the "sensitive data" permission (403 otherwise).
+    answer = client.get(f"{SUPPORT}/agents", kind="reference", refresh=refresh)
+    data = answer.data.get("agents") if isinstance(answer.data, dict) else None
+    rows = data.get("data", []) if isinstance(data, dict) else []
+    return [parse(Agent, row, label=client.label) for row in rows if isinstance(row, dict)]
 
 
 def me_get(client: FluentClient, *, refresh: bool = False) -> Me:
@@ -582,9 +642,16 @@ def ticket_bulk(
     ticket_ids: list[int],
     agent_id: int | None = None,
     tag_ids: list[int] | None = None,
-) -> str:
+) -> int | None:
+    """How many tickets the plugin says it changed, or None when its answer gives no count.
+
+    The count is the plugin's: assign_agent leaves out tickets that already had the agent,
+    close_tickets counts every ticket it found (already closed ones too), unknown ids count for
+    nothing. Its message itself ("4 tickets have been assigned to .") is never shown.
+    """
     # Reference: POST /tickets/bulk-actions {bulk_action, ticket_ids[], agent_id | tag_ids[]}
-    # (captures fs_bulk_close, fs_bulk_assign_agent, fs_bulk_assign_tags, fs_bulk_unknown_action).
+    # (captures fs_bulk_close, fs_bulk_assign_agent, fs_bulk_assign_tags, fs_bulk_unknown_action,
+    # seq_bulk_*).
     if action not in BULK_ACTIONS:
         raise ValueError(f"not a bulk action: {action}")
     body: dict[str, Any] = {"bulk_action": action, "ticket_ids": [int(t) for t in ticket_ids]}
@@ -593,7 +660,9 @@ def ticket_bulk(
     if action == "assign_tags":
         body["tag_ids"] = [int(t) for t in tag_ids or []]
     data = client.send("POST", f"{SUPPORT}/tickets/bulk-actions", data=body, invalidates=TICKETS)
-    return str((data or {}).get("message", "")) if isinstance(data, dict) else str(data)
+    message = str(data.get("message", "")) if isinstance(data, dict) else ""
+    match = re.match(r"\s*(\d+) tickets? ", message)
+    return int(match.group(1)) if match else None
 
 
 def ticket_delete(client: FluentClient, *, ticket_id: int) -> None:
@@ -730,7 +799,8 @@ class SummaryRow(Model):
 
     @property
     def label(self) -> str:
-        return self.full_name or self.name or self.title or f"#{self.id}"
+        # A nameless agent's full_name is " " (one space) in reports.
+        return self.full_name.strip() or self.name or self.title or f"#{self.id}"
 
 
 class Summary(Model):

@@ -319,24 +319,42 @@ def _waiting(ticket: dict[str, Any]) -> bool:
     return agent_at is None or (customer_at is not None and customer_at > agent_at)
 
 
+# The columns a `column:value` search may name: the ticket's fillable columns and id.
+SEARCH_COLUMNS = frozenset(
+    {
+        "id", "customer_id", "agent_id", "product_id", "mailbox_id", "product_source", "privacy",
+        "priority", "client_priority", "status", "title", "slug", "hash", "source", "message_id",
+        "content", "last_agent_response", "last_customer_response", "waiting_since",
+        "response_count", "first_response_time", "total_close_time", "resolved_at", "closed_by",
+    }
+)  # fmt: skip
+
+
 def _search_predicate(site: SimulatedSite, needle: str):
-    persons = site.store.persons
-    number = int(needle) if needle.isdigit() else None
+    """The plugin's search (seq_search_*): LIKE %text% on content, title, slug and id only, so
+    a customer's name or email, a reply's words or `#31` find nothing; `column:value` matches
+    one column, `=` for a number and LIKE otherwise."""
+    column, colon, value = needle.partition(":")
+    value = value.split(":", 1)[0]
+    if colon and column and column in SEARCH_COLUMNS and value not in ("", "0"):
+        if value.lstrip("-").isdigit():
+            number = int(value)
+            return lambda ticket: s.to_int(ticket.get(column)) == number
+        return lambda ticket: value in _like_text(site, ticket, column)
 
     def check(ticket: dict[str, Any]) -> bool:
-        if number is not None and ticket["id"] == number:
-            return True
-        if needle in ticket["title"].lower() or needle in ticket["content"].lower():
-            return True
-        if number is not None and needle in ticket["slug"]:
-            return True
-        customer = persons.get(ticket["customer_id"])
-        if customer is None:
-            return False
-        name = f"{customer['first_name']} {customer['last_name']}".lower()
-        return needle in name or needle in (customer["email"] or "").lower()
+        return any(
+            needle in _like_text(site, ticket, name) for name in ("content", "title", "slug", "id")
+        )
 
     return check
+
+
+def _like_text(site: SimulatedSite, ticket: dict[str, Any], column: str) -> str:
+    value = ticket.get(column)
+    if isinstance(value, datetime):
+        value = site.clock.local(value)
+    return "" if value is None else str(value).lower()
 
 
 def ticket_show(site: SimulatedSite, request: Request) -> Reply:
@@ -678,6 +696,7 @@ def ticket_tag_remove(site: SimulatedSite, request: Request) -> Reply:
 
 
 def bulk_actions(site: SimulatedSite, request: Request) -> Reply:
+    # As recorded (seq_bulk_*): unknown ids are ignored; the errors are 422 bare strings.
     action = request.param("bulk_action")
     ids = [s.to_int(t) for t in s.as_list(request.param("ticket_ids"))]
     tickets = [
@@ -685,36 +704,46 @@ def bulk_actions(site: SimulatedSite, request: Request) -> Reply:
         for tid in ids
         if (t := site.store.tickets.get(tid)) is not None and can_access(request.user, t)
     ]
+    at = site.current_time()
     if action == "close_tickets":
-        at = site.current_time()
-        closed = 0
+        # Every ticket found is counted, closed or not; only open ones change, each with an
+        # internal_info. A bulk close leaves waiting_since as it was (seq_bulk_8_after).
         for ticket in tickets:
             if ticket["status"] != "closed":
+                waiting_since = ticket["waiting_since"]
                 _close(site, ticket, request.user, at)
-                closed += 1
-        return _reply(200, {"message": f"{closed} tickets have been closed."})
+                ticket["waiting_since"] = waiting_since
+        return _reply(200, {"message": f"{len(tickets)} tickets have been closed."})
     if action == "delete_tickets":
         if not request.user.can("fst_delete_tickets"):
             return _reply(422, NO_PERMISSION)
         for ticket in tickets:
             _delete_ticket(site, ticket)
-        return _reply(200, {"message": f"{len(tickets)} tickets have been deleted."})
+        return _reply(200, {"message": f"{len(tickets)} tickets have been deleted"})
     if action == "assign_agent":
+        if request.param("agent_id") is None:
+            return _reply(422, "agent_id param is required")
         agent_id = s.to_int(request.param("agent_id"))
         agent = site.store.persons.get(agent_id) if agent_id is not None else None
         if agent is None or agent["person_type"] != "agent":
             return _reply(
                 422, f"No query results for model [FluentSupport\\App\\Models\\Agent] {agent_id}"
             )
+        # Tickets that already have the agent are left out of the count; no note is added
+        # (unlike PUT property agent_id), and each assigned ticket's updated_at moves.
         changed = 0
         for ticket in tickets:
             if ticket["agent_id"] != agent_id:
-                _assign(site, ticket, agent_id, request.user)
+                ticket["agent_id"] = agent_id
+                ticket["updated_at"] = at
                 changed += 1
+        site.touch()
         return _reply(
             200, {"message": f"{changed} tickets have been assigned to {s.full_name(agent)}."}
         )
     if action == "assign_tags":
+        if request.param("tag_ids") is None:
+            return _reply(422, "tag_ids param is required")
         tag_ids = [
             s.to_int(t) for t in s.as_list(request.param("tag_ids")) if s.to_int(t) is not None
         ]
@@ -986,11 +1015,24 @@ def me(site: SimulatedSite, request: Request) -> Reply:
     )
 
 
+def _person_matches(person: dict[str, Any], search: str) -> bool:
+    """The plugin's person search (seq_agents_6): LIKE on first name, last name or email, or
+    the first word in the first name and the rest in the last name."""
+    first, last = (person["first_name"] or "").lower(), (person["last_name"] or "").lower()
+    if search in first or search in last or search in (person["email"] or "").lower():
+        return True
+    given, _, rest = search.partition(" ")
+    return bool(rest) and given in first and rest in last
+
+
 def agents_index(site: SimulatedSite, request: Request) -> Reply:
     store = site.store
     page, per_page = _paging(request)
     rows = []
     agents = sorted(store.agents.values(), key=lambda p: p["id"], reverse=True)
+    search = str(request.query.get("search") or "").strip().lower()
+    if search:
+        agents = [a for a in agents if _person_matches(a, search)]
     for agent in agents:
         user = store.user_by_person(agent["id"])
         replies = sum(

@@ -27,6 +27,8 @@ from dashboard.pages import record_errors, user_sites
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 from dashboard.tickets.query import OVERDUE, PER_PAGE, InboxQuery
+from dashboard.tickets.search import SearchNote, load_search, searches_customers
+from dashboard.tickets.search import status_counts as search_status_counts
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -78,6 +80,7 @@ class InboxPage:
     next_cursor: str = ""
     skipped: list[Site] = field(default_factory=list)  # filter cannot match there
     essentials: support.Essentials | None = None  # one site's dropdown values
+    search: SearchNote | None = None  # what a search looked at (see tickets/search.py)
 
     @property
     def previous(self) -> int:
@@ -231,6 +234,8 @@ def load(request: HttpRequest, query: InboxQuery, *, cursor: str = "") -> InboxP
         sites = [site for site in sites if site.pk == query.site_id]
         if not sites:
             return InboxPage(rows=[], total=0)
+    if searches_customers(query):
+        return load_search(sites, query, cursor=cursor, refresh=refresh)
     if query.sort == OVERDUE:
         return load_overdue(sites, query, cursor=cursor, refresh=refresh)
     if query.site_id:
@@ -313,7 +318,7 @@ def load_counts(request: HttpRequest, query: InboxQuery) -> Counts:
     calls = {}
     for site in sites:
         client = client_for(site)
-        if site in scoped:
+        if site in scoped and not searches_customers(query):
             for status in COUNTED_STATUSES:
                 ticket_query = replace(query, status=status).for_site(site)
                 if ticket_query is not None:
@@ -340,6 +345,8 @@ def load_counts(request: HttpRequest, query: InboxQuery) -> Counts:
         return sum(good) if good else (0 if not values else None)
 
     by_status = {status: total(status, scoped) for status in COUNTED_STATUSES}
+    if searches_customers(query):
+        by_status.update(search_status_counts(scoped, query))
     if by_status["new"] is not None and by_status["active"] is not None:
         by_status["open"] = by_status["new"] + by_status["active"]
     else:
