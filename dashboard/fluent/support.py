@@ -465,6 +465,9 @@ def response_create(
     # Reference: POST /tickets/<id>/responses {content, conversation_type, close_ticket}
     # (captures fs_post_response, fs_post_note, fs_post_response_close,
     # fs_post_response_empty_422, fs_post_response_nonexistent_ticket, maria_reply_other_ticket).
+    # The answer's response.content is wrapped and entity-decoded, unlike what was stored
+    # (seq_escaping_reply_3): escaped text comes back as live tags. Never render it; the
+    # thread is read back with a GET.
     body: dict[str, Any] = {"content": content, "conversation_type": kind}
     if close:
         body["close_ticket"] = "yes"

@@ -72,6 +72,9 @@ def test_reply_and_note_text_are_stored_escaped_and_shown_as_typed(agent_client,
         data |= {"mode": "note" if action == "note" else "reply"} | fields
         response = agent_client.post(url("reply", acme, ticket_id), data, **HTMX)
         assert response.status_code == 200
+        # The site's answer to the POST carries the text decoded (live tags): the swapped-in
+        # conversation is read back with a GET instead, so it shows the text as typed.
+        assert_shown_literally(response.content.decode(), f"{action}: {TYPED}")
 
         (row,) = [r for r in rows_of(sim.acme, ticket_id) if f"{action}:" in r["content"]]
         assert "<img" not in row["content"] and "<b>" not in row["content"]
@@ -89,6 +92,8 @@ def test_edited_text_is_stored_escaped_and_shown_as_typed(agent_client, acme, si
     )
 
     assert response.status_code == 200
+    swapped = response.content.decode()
+    assert html_to_text(swapped).count(TYPED) == 1 and "<img" not in swapped
     stored = sim.acme.site.responses[row["id"]]["content"]
     assert "<img" not in stored and "<b>" not in stored
     assert stored_text(stored) == TYPED
