@@ -1326,18 +1326,25 @@ def customer_update(site: SimulatedSite, request: Request) -> Reply:
         return invalid
     email = data["email"]
     store = site.store
-    for other in store.persons.values():
-        if other["id"] != cid and (other["email"] or "").lower() == email.lower():
-            return _reply(
-                422, {"email": {"unique": "Email address has been assigned to other customer"}}
-            )
     person = store.persons.get(cid)
+    assigned = {"email": {"unique": "Email address has been assigned to other customer"}}
     missing = {
         "message": f"No query results for model [FluentSupport\\App\\Models\\Customer] {cid}",
-        "errors": {"email": {"unique": "Email address has been assigned to other customer"}},
+        "errors": assigned,
     }
     if person is None or person["person_type"] != "customer":
         return _reply(423, missing)
+    # The plugin finds the customer first, then another customer with the email: an exception
+    # its handler turns into the same 423 shape as a missing customer.
+    for other in store.persons.values():
+        if (
+            other["id"] != cid
+            and other["person_type"] == "customer"
+            and (other["email"] or "").lower() == email.lower()
+        ):
+            return _reply(
+                423, {"message": "Another Customer has same email address", "errors": assigned}
+            )
     person.update(data)
     # last_response_at is written only when sent: sent null it becomes NULL (isset() is false
     # in the plugin), sent empty it is left alone; a sent date is not simulated.
