@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import nh3
@@ -65,20 +66,47 @@ def clean_html(value: str, *, base_url: str = "") -> str:
 _URL = re.compile(r"\bhttps?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]", re.IGNORECASE)
 
 
-def text_to_html(text: str) -> str:
-    """An agent's plain text -> paragraphs, line breaks and links; no raw HTML passes."""
+def _escape(text: str) -> str:
+    # "&" becomes "&#038;", not "&amp;": wp_kses_post turns "&amp;#92;" into a live "&#092;",
+    # so typed text that looks like an entity would lose its "&amp;". Backslashes become an
+    # entity too, as WordPress strips them from posted text (wp_unslash).
+    escaped = html.escape(text, quote=True).replace("&amp;", "&#038;")
+    return escaped.replace("\\", "&#092;")
+
+
+def _paragraphs(text: str, escape: Callable[[str], str]) -> str:
     text = text.replace("\r\n", "\n").strip()
     if not text:
         return ""
     paragraphs = []
     for block in re.split(r"\n\s*\n", text):
-        escaped = html.escape(block.strip(), quote=True)
+        escaped = escape(block.strip())
         linked = _URL.sub(
             lambda m: f'<a href="{m.group(0)}" rel="noopener noreferrer nofollow">{m.group(0)}</a>',
             escaped,
         )
         paragraphs.append("<p>" + linked.replace("\n", "<br>\n") + "</p>")
     return "\n".join(paragraphs)
+
+
+def text_to_html(text: str) -> str:
+    """An agent's plain text -> paragraphs, line breaks and links; no raw HTML passes.
+
+    For replies, notes, edits and bulk replies: the plugin stores these after wp_kses_post
+    without decoding anything, so text escaped once is stored as sent and shows as typed.
+    """
+    return _paragraphs(text, _escape)
+
+
+def text_to_ticket_html(text: str) -> str:
+    """The same for a new ticket's first message, whose text is escaped twice.
+
+    Ticket creation (POST /tickets, and the customer portal's) decodes entities once after
+    sanitising (REAL-API "Text escaping"): text escaped once would be stored as live HTML, so
+    ``<img src=x onerror=...>`` typed by an agent would become a real image tag. Escaped twice
+    it is stored escaped once and shows as typed; the paragraph markup itself is sent as is.
+    """
+    return _paragraphs(text, lambda block: _escape(block).replace("&", "&#038;"))
 
 
 def html_to_text(value: str, *, limit: int = 0) -> str:

@@ -551,6 +551,9 @@ def response_create(
     # Reference: POST /tickets/<id>/responses {content, conversation_type, close_ticket}
     # (captures fs_post_response, fs_post_note, fs_post_response_close,
     # fs_post_response_empty_422, fs_post_response_nonexistent_ticket, maria_reply_other_ticket).
+    # The answer's response.content is wrapped and entity-decoded, unlike what was stored
+    # (seq_escaping_reply_3): escaped text comes back as live tags. Never render it; the
+    # thread is read back with a GET.
     body: dict[str, Any] = {"content": content, "conversation_type": kind}
     if close:
         body["close_ticket"] = "yes"
@@ -734,23 +737,36 @@ CUSTOMER_FIELDS = (
 )
 
 
-PRESERVED_CUSTOMER_FIELDS = ("status", "avatar", "remote_uid")
+# Every column the plugin's PUT writes (its Person model's fillable list, seq_customer_*):
+# a column missing from the body is set to NULL, so all of them are sent back as read.
+CUSTOMER_COLUMNS = (
+    "first_name", "last_name", "email", "title", "person_type", "user_id", "remote_uid", "hash",
+    "status", "address_line_1", "address_line_2", "city", "state", "zip", "country", "note",
+)  # fmt: skip
+# Sending these back fails the whole PUT (500 "The ip rule is undefined or invalid", nothing
+# written), and leaving them out clears them: no edit can keep a customer's IP addresses.
+UNKEEPABLE_CUSTOMER_COLUMNS = ("ip_address", "last_ip_address")
 
 
 def customer_update(
     client: FluentClient, *, customer: Customer, changes: dict[str, str]
 ) -> Customer:
-    # Reference: PUT /customers/<id> (captures fs_put_customer, fs_put_customer_validation_422,
-    # fs_put_customer_without_person_type_BUG). The plugin blanks every field missing from the
-    # body, person_type included, and then answers 423 although it saved: always send the whole
-    # customer with person_type "customer".
-    body = {name: getattr(customer, name) or "" for name in CUSTOMER_FIELDS}
-    body.update({k: v for k, v in changes.items() if k in CUSTOMER_FIELDS})
-    # Fields the form does not edit are sent back as they are, or the plugin would clear them
-    # (a blocked customer's status, their avatar, their link to a remote account).
-    for name in PRESERVED_CUSTOMER_FIELDS:
-        if getattr(customer, name):
-            body[name] = getattr(customer, name)
+    # Reference: PUT /customers/<id> (captures seq_customer_partial, seq_customer_form,
+    # seq_customer_full, fs_put_customer_validation_422). The plugin writes every column of
+    # its list, NULL when not sent (person_type, user_id and hash included; without
+    # person_type the customer vanishes and the answer is a misleading 423). So the customer
+    # is read fresh, the agent's changes applied, and every other column sent back as read.
+    answer = client.get(f"{SUPPORT}/customers/{int(customer.id)}", kind="customer", refresh=True)
+    stored = answer.data.get("customer") if isinstance(answer.data, dict) else None
+    if not isinstance(stored, dict):
+        raise errors.NotFoundError(
+            "That customer no longer exists on the site.", site_label=client.label
+        )
+    body: dict[str, Any] = {name: stored.get(name) for name in CUSTOMER_COLUMNS}
+    for name, value in changes.items():
+        # Only what the agent changed: an untouched empty field stays NULL rather than "".
+        if name in CUSTOMER_FIELDS and value != (stored.get(name) or ""):
+            body[name] = value
     body["person_type"] = "customer"
     data = client.send(
         "PUT",
