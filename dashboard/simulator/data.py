@@ -662,7 +662,9 @@ def _build_tickets(store: Store, rng: random.Random, count: int, now: datetime) 
         customer_id = rng.choice(customer_ids)
         customer = store.persons[customer_id]
         number = str(1000 + tid * 7)
-        content = opening.replace("{n}", number)
+        # Customers sign their messages, as on the real site: the plugin's search matches the
+        # opening message, so a customer's first name finds the tickets they signed.
+        content = opening.replace("{n}", number) + f"<p>Thanks,<br>{customer['first_name']}</p>"
         ticket = {
             "id": tid,
             "customer_id": customer_id,
