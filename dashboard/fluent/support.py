@@ -483,7 +483,9 @@ def _find_nameless_agents_emails(
         me = me_get(client, refresh=refresh)
         if me.person is not None:
             emails[me.person.id] = me.email or me.person.email
-        if me.can("fst_sensitive_data"):
+        # Most often the agent without a name is the signed-in administrator: /me alone names
+        # them, and the admin-only agent list is read only when someone is still unnamed.
+        if me.can("fst_sensitive_data") and any(not emails.get(i) for i in nameless):
             emails.update({a.id: a.email for a in agents_list(client, refresh=refresh)})
     except errors.UpstreamError:
         pass
