@@ -26,7 +26,7 @@ from dashboard.fluent.support import Ticket
 from dashboard.pages import record_errors, user_sites
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
-from dashboard.tickets.query import OVERDUE, PER_PAGE, InboxQuery
+from dashboard.tickets.query import OVERDUE, PER_PAGE, WAITING, InboxQuery
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -231,21 +231,25 @@ def load(request: HttpRequest, query: InboxQuery, *, cursor: str = "") -> InboxP
         sites = [site for site in sites if site.pk == query.site_id]
         if not sites:
             return InboxPage(rows=[], total=0)
-    if query.sort == OVERDUE:
+    if query.sort in (OVERDUE, WAITING):
         return load_overdue(sites, query, cursor=cursor, refresh=refresh)
     if query.site_id:
         return load_single(sites[0], query, refresh=refresh)
     return load_merged(sites, query, cursor=cursor, refresh=refresh)
 
 
-# "Overdue first": the due time is computed here from each ticket's own times and the site's SLA
-# targets, so no site can sort by it. Each site's waiting list is read whole (bounded, cached
-# like every list) and sorted here; the cursor then works as for any merge.
+# "Overdue first" and "Oldest waiting" are computed here, so no site can sort by them: the due
+# time comes from each ticket's own times and the site's SLA targets, and "waiting" depends on
+# which of the customer and the agent wrote last (the plugin's last_customer_response order puts
+# a ticket the agent answered long ago before one whose customer waits since yesterday). Each
+# site's list for the tab and filters is read whole (bounded, cached like every list) and sorted
+# here; the cursor then works as for any merge. Both are orders, not filters: the tabs and their
+# counts stay those of the status chosen.
 def load_overdue(
     sites: list[Site], query: InboxQuery, *, cursor: str = "", refresh: bool = False
 ) -> InboxPage:
     offsets = parse_cursor(cursor, sites)
-    key = _overdue_key(sites)
+    key = _overdue_key(sites) if query.sort == OVERDUE else _waiting_first_key
     calls, skipped = {}, []
     for site in sites:
         ticket_query = query.for_site(site)
@@ -255,7 +259,13 @@ def load_overdue(
         calls[site.pk] = partial(
             support.ticket_list_whole, client_for(site), query=ticket_query, refresh=refresh
         )
+    essentials = None
+    if query.site_id and calls:
+        # One site's list keeps its filter dropdowns whatever the sort.
+        calls["essentials"] = partial(support.essentials_get, client_for(sites[0]))
     outcomes = run_parallel(calls)
+    if "essentials" in outcomes:
+        essentials = outcomes.pop("essentials").value
     by_site = {site.pk: site for site in sites}
     failures = [Failure(by_site[pk], o.error) for pk, o in outcomes.items() if not o.ok]
     record_errors([f.site for f in failures], [f.error for f in failures])
@@ -276,7 +286,17 @@ def load_overdue(
         failures=failures,
         next_cursor=next_cursor,
         skipped=skipped,
+        essentials=essentials,
     )
+
+
+def _waiting_first_key(row: Row) -> tuple:
+    """Tickets waiting for an agent first, the longest wait (as each row shows it) first; then
+    the others in the order the site gave them (last customer message, oldest first)."""
+    since = row.ticket.customer_waiting_since
+    if since is not None:
+        return (False, since.timestamp())
+    return (True, *sort_key("waiting", row.ticket))
 
 
 def _overdue_key(sites: list[Site]) -> Callable[[Row], tuple]:
@@ -321,7 +341,7 @@ def load_counts(request: HttpRequest, query: InboxQuery) -> Counts:
                         support.ticket_count, client, query=ticket_query
                     )
         # A site's open count is its new + active tab counts when those are unfiltered.
-        derived_open = site in scoped and not query.is_filtered and query.sort != OVERDUE
+        derived_open = site in scoped and not query.is_filtered
         views = {
             **({} if derived_open else {"open": InboxQuery()}),
             "mine": InboxQuery(agent="me"),
