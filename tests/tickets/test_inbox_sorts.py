@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -58,6 +58,18 @@ def test_oldest_waiting_lists_waiting_tickets_first_longest_wait_first(agent_cli
     assert {t["id"] for t in ordered} == {
         t["id"] for t in tickets.values() if t["status"] != "closed"
     }
+
+
+def test_a_wait_of_seventy_hours_reads_two_days_twenty_two_hours(agent_client, acme, sim):
+    ticket = next(t for t in sim.acme.site.tickets.values() if is_waiting(t))
+    ticket["last_agent_response"] = None
+    ticket["last_customer_response"] = datetime.now(UTC) - timedelta(hours=70, minutes=10)
+    # Touched last, so the ticket heads the default list.
+    ticket["updated_at"] = datetime.now(UTC)
+    sim.acme.site.touch()
+    html = agent_client.get(INBOX, {"site": acme.pk}).content.decode()
+    row = re.search(rf'data-key-id="{acme.pk}:{ticket["id"]}".*?</li>', html, re.S).group(0)
+    assert re.search(r'class="waiting[^"]*"[^>]*>2 d 22 h</time>', row), row
 
 
 @pytest.mark.parametrize("sort", ["overdue", "waiting", "newest"])
