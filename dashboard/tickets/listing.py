@@ -26,6 +26,7 @@ from dashboard.fluent.support import Ticket
 from dashboard.pages import record_errors, user_sites
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
+from dashboard.tickets import previews
 from dashboard.tickets.query import OVERDUE, PER_PAGE, WAITING, InboxQuery
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -54,6 +55,7 @@ def sort_key(sort: str, ticket: Ticket) -> tuple:
 class Row:
     site: Site
     ticket: Ticket
+    preview: previews.Preview | None = None  # the latest message, when not the opening one
 
     @property
     def key(self) -> str:
@@ -225,6 +227,12 @@ def load_merged(
 
 
 def load(request: HttpRequest, query: InboxQuery, *, cursor: str = "") -> InboxPage:
+    page = _load_rows(request, query, cursor=cursor)
+    previews.attach(page.rows)
+    return page
+
+
+def _load_rows(request: HttpRequest, query: InboxQuery, *, cursor: str = "") -> InboxPage:
     refresh = request.GET.get("refresh") == "1"
     sites = [site for site in user_sites(request) if not site.needs_reconnect]
     if query.site_id:

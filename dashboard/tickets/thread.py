@@ -39,7 +39,7 @@ from dashboard.pagecache import cached_page, one_time_token
 from dashboard.pages import record_errors, upstream_error, user_site, user_sites
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
-from dashboard.tickets import models
+from dashboard.tickets import models, previews
 from dashboard.tickets import presence as viewing
 from dashboard.tickets.conversation import (
     Message,
@@ -138,6 +138,8 @@ def context(
     **extra: Any,
 ) -> dict[str, Any]:
     query, from_qs = origin(request)
+    if thread is not None:
+        previews.remember_thread(site.pk, thread)
     me = essentials.agent(site.agent_person_id) if essentials else None
     ticket = thread.ticket if thread else TicketRef(id=ticket_id)
     last_seen = newest_id(thread) if thread else 0
