@@ -109,9 +109,20 @@ def text_to_ticket_html(text: str) -> str:
     return _paragraphs(text, lambda block: _escape(block).replace("&", "&#038;"))
 
 
+# Tags that end a line or a block where they stand: stripped without a space, "Hello,</p><p>Thanks"
+# would read "Hello,Thanks".
+_BLOCK_TAG = re.compile(
+    r"<\s*/?\s*(?:p|br|div|li|h[1-6]|blockquote|tr|td|th|ul|ol|pre|hr|table|dt|dd|details|summary)\b",
+    re.IGNORECASE,
+)
+
+
 def html_to_text(value: str, *, limit: int = 0) -> str:
     """Plain text of upstream HTML, for excerpts and textareas (escaped again on output)."""
-    text = nh3.clean(value or "", tags=set(), clean_content_tags={"script", "style"})
+    # A space goes before each block tag (the tag itself is left for nh3 to remove), so the
+    # text of one block never runs into the next.
+    spaced = _BLOCK_TAG.sub(lambda m: " " + m.group(0), value or "")
+    text = nh3.clean(spaced, tags=set(), clean_content_tags={"script", "style"})
     text = html.unescape(re.sub(r"\s+", " ", text)).strip()
     if limit and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"

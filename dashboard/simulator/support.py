@@ -7,9 +7,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from . import files
+from . import files, wptext
 from . import serialize as s
-from . import wptext
 from .data import User, add_response, md5, slugify
 from .wp import Route, needs
 
