@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from django.core.cache import cache
 from pydantic import Field, field_validator
 
 from dashboard.fluent import errors
@@ -463,6 +464,7 @@ def essentials_get(client: FluentClient, *, refresh: bool = False) -> Essentials
 
 # At most this many agents without a name get one ticket read each to learn their email.
 NAMELESS_LOOKUPS = 3
+AGENT_EMAIL_MEMO_SECONDS = 24 * 3600
 
 
 def _find_nameless_agents_emails(
@@ -478,7 +480,16 @@ def _find_nameless_agents_emails(
     nameless = {a.id: a for a in agents if not a.has_name and not a.email}
     if not nameless:
         return
-    emails: dict[int, str] = {}
+    # An agent's email outlives the reference data's few minutes: what was learned is kept a
+    # day per credential, so a cold essentials read pays the extra reads once a day, not each
+    # time the reference data expires.
+    memo_key = f"fluent:agent-emails:{client.credential.key}"
+    known: dict[int, str] = {} if refresh else (cache.get(memo_key) or {})
+    if all(known.get(agent_id) for agent_id in nameless):
+        for agent_id, agent in nameless.items():
+            agent.email = known[agent_id]
+        return
+    emails: dict[int, str] = dict(known)
     try:
         me = me_get(client, refresh=refresh)
         if me.person is not None:
@@ -500,6 +511,9 @@ def _find_nameless_agents_emails(
                 emails[agent_id] = ticket.agent.email
     for agent_id, agent in nameless.items():
         agent.email = emails.get(agent_id, "")
+    learned = {i: e for i, e in emails.items() if i in nameless and e}
+    if learned:
+        cache.set(memo_key, learned, AGENT_EMAIL_MEMO_SECONDS)
 
 
 def agents_list(client: FluentClient, *, refresh: bool = False) -> list[Agent]:
