@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import re
 
+import django
 from django.conf import settings
+from django.template import engines
 from django.urls import reverse
 
 
@@ -65,9 +67,16 @@ def test_vendored_htmx_is_the_stable_2_line():
     assert f'version:"{version}"' in (vendor / files[0]).read_text()
 
 
-def test_partials_are_builtins_so_templates_need_no_load():
-    builtins = settings.TEMPLATES[0]["OPTIONS"]["builtins"]
-    assert "template_partials.templatetags.partials" in builtins
+def test_partials_need_no_load_and_render_alone():
+    # Django 6 has partials in core; on 5.2 the package's tags are builtins. Either way a
+    # template uses {% partialdef %} without {% load %} and a view can render one partial.
+    engine = engines["django"]
+    page = engine.from_string("<p>{% partialdef name inline %}{{ who }}{% endpartialdef %}</p>")
+    assert page.render({"who": "Olivia"}) == "<p>Olivia</p>"
+    stats = engine.get_template("queues/overview.html#stats")
+    assert "<html" not in stats.render({"overview": None})
+    for name in settings.TEMPLATES[0]["OPTIONS"].get("builtins", []):
+        assert name != "template_partials.templatetags.partials" or django.VERSION < (6, 0)
 
 
 def test_unknown_page_is_a_friendly_404(agent_client):

@@ -4,11 +4,15 @@ URLs. Every POST is CSRF-protected."""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
+from django.http import HttpResponse
+from django.template import RequestContext, Template
 from django.test import Client
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from tests.customers.helpers import OLIVIA, customer_by_email
 
@@ -194,3 +198,54 @@ def test_a_post_without_a_csrf_token_is_refused(user, acme, sim, target):
     assert response.status_code == 403
     assert sim.acme.site.count("POST") == 0
     assert sim.acme.site.tickets[ticket_id]["status"] == "active"
+
+
+POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+
+
+def test_the_policy_and_opener_headers_read_the_same_on_every_django(agent_client):
+    # Django 6 sends the policy itself, 5.2 through dashboard/csp.py: one text on both.
+    response = agent_client.get("/")
+
+    assert response["Content-Security-Policy"] == POLICY
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["Permissions-Policy"] == "camera=(), microphone=(), geolocation=()"
+
+
+def test_a_template_nonce_reaches_the_header(rf, settings):
+    # A page that needs an inline script names the nonce placeholder (Django 6's CSP.NONCE) in
+    # SECURE_CSP and writes {{ csp_nonce }}; the header then allows exactly that nonce.
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "script-src": ["'self'", "<CSP_NONCE_SENTINEL>"]}
+    middleware_path = next(
+        m for m in settings.MIDDLEWARE if m.endswith("csp.ContentSecurityPolicyMiddleware")
+    )
+    middleware_class = import_string(middleware_path)
+
+    def view(request):
+        return HttpResponse(
+            Template('<script nonce="{{ csp_nonce }}"></script>').render(RequestContext(request))
+        )
+
+    response = middleware_class(view)(rf.get("/"))
+
+    nonce = re.fullmatch(r'<script nonce="([\w-]{16,})"></script>', response.content.decode())[1]
+    assert csp_directives(response["Content-Security-Policy"])["script-src"] == [
+        "'self'",
+        f"'nonce-{nonce}'",
+    ]
+
+
+def test_a_page_without_a_nonce_sends_no_nonce(rf, settings):
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "script-src": ["'self'", "<CSP_NONCE_SENTINEL>"]}
+    middleware_path = next(
+        m for m in settings.MIDDLEWARE if m.endswith("csp.ContentSecurityPolicyMiddleware")
+    )
+    middleware_class = import_string(middleware_path)
+
+    response = middleware_class(lambda request: HttpResponse("plain"))(rf.get("/"))
+
+    assert csp_directives(response["Content-Security-Policy"])["script-src"] == ["'self'"]
