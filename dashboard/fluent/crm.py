@@ -354,33 +354,31 @@ def emails(client: FluentClient, *, contact_id: int, per_page: int = 10) -> Emai
     return EmailPage(emails=rows, page=parse(CrmPage, paginator, zone=zone, label=client.label))
 
 
-def side_counts(client: FluentClient, *, contact_id: int) -> dict[str, int]:
-    """How many info widgets, orders and form submissions the site's integrations provide.
+SIDE_READS = {
+    "widgets": ("info-widgets", {}, ("widgets", "widgets_count")),
+    "orders": (
+        "purchase-history",
+        {"provider": "woocommerce", "page": 1, "per_page": 10},
+        ("orders", "total"),
+    ),
+    "forms": (
+        "form-submissions",
+        {"provider": "fluentform", "page": 1, "per_page": 10},
+        ("submissions", "total"),
+    ),
+}
 
-    Each read is optional: an integration that is absent (or refuses) counts as nothing.
-    """
-    base = f"{CRM}/subscribers/{int(contact_id)}"
-    reads = {
-        "widgets": (f"{base}/info-widgets", {}, ("widgets", "widgets_count")),
-        "orders": (
-            f"{base}/purchase-history",
-            {"provider": "woocommerce", "page": 1, "per_page": 10},
-            ("orders", "total"),
-        ),
-        "forms": (
-            f"{base}/form-submissions",
-            {"provider": "fluentform", "page": 1, "per_page": 10},
-            ("submissions", "total"),
-        ),
-    }
-    counts: dict[str, int] = {}
-    for name, (path, params, (outer, key)) in reads.items():
-        try:
-            data = client.get(path, kind="contact", params=params).data
-        except errors.UpstreamError:
-            counts[name] = 0
-            continue
-        inner = data.get(outer) if isinstance(data, dict) else None
-        value = inner.get(key) if isinstance(inner, dict) else 0
-        counts[name] = int(value) if str(value).isdigit() else 0
-    return counts
+
+def side_count(client: FluentClient, *, contact_id: int, name: str) -> int:
+    """How many info widgets ("widgets"), orders ("orders") or form submissions ("forms") the
+    site's integrations provide for the contact; an absent integration counts as nothing."""
+    route, params, (outer, key) = SIDE_READS[name]
+    try:
+        data = client.get(
+            f"{CRM}/subscribers/{int(contact_id)}/{route}", kind="contact", params=params
+        ).data
+    except errors.UpstreamError:
+        return 0
+    inner = data.get(outer) if isinstance(data, dict) else None
+    value = inner.get(key) if isinstance(inner, dict) else 0
+    return int(value) if str(value).isdigit() else 0

@@ -563,6 +563,8 @@ def email_send(site: SimulatedSite, request: Request) -> Reply:
             "created_at": site.current_time(),
         }
     )
+    stats = contact.setdefault("stats", {"emails": 0, "opens": 0, "clicks": 0})
+    stats["emails"] = stats.get("emails", 0) + 1
     site.store.version += 1
     return _reply(
         200, {"message": "Custom Email has been successfully sent", "__bench": _bench(started)}
