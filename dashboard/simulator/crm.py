@@ -414,6 +414,12 @@ ROUTES = [
     Route(S + "/tracking-events", {"GET": w.tracking_events}, "GET", crm_policy),
     Route(S + "/url-metrics", {"GET": w.url_metrics}, "GET", crm_policy),
     Route(S + "/support-tickets", {"GET": subscriber_support_tickets}, "GET", crm_policy),
+    Route(
+        NS + r"/campaigns/emails/(?P<email>[0-9]+)/preview",
+        {"GET": w.email_preview},
+        "GET",
+        crm_policy,
+    ),
     Route(NS + "/tags", {"GET": tags_index}, "GET, POST", crm_policy),
     Route(NS + r"/tags/(?P<tag>[0-9]+)", {"DELETE": w.tag_delete}, "GET, PUT, DELETE", crm_policy),
     Route(NS + "/lists", {"GET": lists_index}, "GET, POST", crm_policy),

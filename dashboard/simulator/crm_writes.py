@@ -499,9 +499,10 @@ def emails_index(site: SimulatedSite, request: Request) -> Reply:
                 "status": email.get("status", "sent"),
                 "note": None,
                 "scheduled_at": site.clock.local(email["created_at"]),
-                "email_hash": str(uuid.UUID(md5(f"email-{email['id']}"), version=4)),
+                "email_hash": email.get("hash")
+                or str(uuid.UUID(md5(f"email-{email['id']}"), version=4)),
                 "created_at": site.clock.local(email["created_at"]),
-                "updated_at": site.clock.local(email["created_at"]),
+                "updated_at": site.clock.local(email.get("updated_at") or email["created_at"]),
             }
         )
     path = f"/wp-json{NS}/subscribers/{cid}/emails"
@@ -552,15 +553,27 @@ def email_send(site: SimulatedSite, request: Request) -> Reply:
         return _reply(422, {"message": "Subscriber's status need to be subscribed."})
     everyone = [e for c in site.store.contacts.values() for e in c.get("emails", [])]
     email_id = max((e["id"] for e in everyone), default=0) + 1
+    body = _smartcodes(str(campaign.get("email_body") or ""), contact)
+    # Each link gets a row in the site's URL store (its id) and a short code for tracking.
+    last_link = max((x["id"] for e in everyone for x in e.get("links", [])), default=0)
+    links = [
+        {"id": last_link + n, "url": url, "short": _base36(1000 + last_link + n), "count": 0}
+        for n, url in enumerate(dict.fromkeys(re.findall(r'href="(https?://[^"]+)"', body)), 1)
+    ]
     contact.setdefault("emails", []).append(
         {
             "id": email_id,
             "campaign_id": max((e["campaign_id"] for e in everyone), default=0) + 1,
             "email_subject": subject,
+            "campaign_body": str(campaign.get("email_body") or ""),
+            "body": body,
+            "links": links,
+            "hash": str(uuid.UUID(md5(f"email-{email_id}-{contact['id']}"), version=4)),
             "is_open": False,
             "click_counter": None,
             "status": "sent",
             "created_at": site.current_time(),
+            "updated_at": site.current_time(),
         }
     )
     stats = contact.setdefault("stats", {"emails": 0, "opens": 0, "clicks": 0})
@@ -584,6 +597,116 @@ def form_submissions(site: SimulatedSite, request: Request) -> Reply:
     return _reply(200, {"submissions": {"data": [], "total": 0}})
 
 
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while number:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+    return out or "0"
+
+
+def _email_by_id(site: SimulatedSite, email_id: int) -> tuple[dict, dict] | None:
+    for contact in site.store.contacts.values():
+        for email in contact.get("emails", []):
+            if email["id"] == email_id:
+                return contact, email
+    return None
+
+
+def email_preview(site: SimulatedSite, request: Request) -> Reply:
+    """GET /campaigns/emails/{id}/preview: the email row with its campaign, and the rendered
+    email with the clicks its links have had."""
+    started = time.perf_counter()
+    found = _email_by_id(site, int(request.args["email"]))
+    if found is None:
+        return _reply(422, {"message": "Email not found"})
+    contact, email = found
+    from .crm import contact_row
+
+    request.args["id"] = str(contact["id"])
+    row = emails_index(site, request).body["emails"]["data"]
+    info = next(r for r in row if r["id"] == email["id"]) if row else {}
+    info = dict(info)
+    stamp = site.clock.local(email["created_at"])
+    info["campaign"] = {
+        "id": email["campaign_id"], "parent_id": None, "type": "custom_email_campaign",
+        "title": "Custom Email to Contact", "available_urls": None,
+        "slug": "custom-email-to-contact", "status": "published", "template_id": "0",
+        "email_subject": email["email_subject"], "email_pre_header": "",
+        "email_body": email.get("campaign_body", ""), "recipients_count": 1, "delay": "0",
+        "utm_status": "0", "utm_source": "", "utm_medium": "", "utm_campaign": "",
+        "utm_term": "", "utm_content": "", "design_template": "simple", "scheduled_at": None,
+        "settings": {"template_config": _template_config(), "is_transactional": "no"},
+        "created_by": "1", "created_at": stamp, "updated_at": stamp,
+    }  # fmt: skip
+    # The email's subscriber relation: the contact's columns with the campaign id, no segments.
+    subscriber = contact_row(site, request, contact, campaign_id=str(email["campaign_id"]))
+    subscriber.pop("tags")
+    subscriber.pop("lists")
+    info["subscriber"] = subscriber
+    page = (
+        '<!DOCTYPE html>\n<html lang="en-US">\n<head><meta http-equiv="Content-Type" '
+        'content="text/html; charset=utf-8"></head>\n<body>'
+        + email.get("body", "")
+        + "</body>\n</html>\n"
+    )
+    return _reply(
+        200,
+        {
+            "info": info,
+            "email": {
+                "to": {"email": contact["email"], "name": s.full_name(contact)},
+                "from": {"name": None, "email": None},
+                "reply": None,
+                "subject": email["email_subject"],
+                "body": page,
+                "campaign_id": str(email["campaign_id"]),
+                "id": email["id"],
+                "subscriber_id": str(contact["id"]),
+                "clicks": [
+                    {"counter": str(link["count"]), "url": link["url"], "id": str(link["id"])}
+                    for link in email.get("links", [])
+                    if link["count"]
+                ],
+            },
+            "__bench": _bench(started),
+        },
+    )
+
+
+def track_click(site: SimulatedSite, query: dict[str, Any]) -> Reply | None:
+    """The recipient's tracked link (/?ns_url=&mid=&fch=, no auth): 307 to the original URL,
+    the email marked opened and clicked, the contact's last_activity stamped."""
+    mid = s.to_int(query.get("mid"))
+    found = _email_by_id(site, mid) if mid is not None else None
+    if found is None:
+        return None
+    contact, email = found
+    link = next((x for x in email.get("links", []) if x["short"] == query.get("ns_url")), None)
+    if link is None or not email.get("hash", "").startswith(str(query.get("fch") or "-")):
+        return None
+    now = site.current_time()
+    link["count"] += 1
+    stats = contact.setdefault("stats", {"emails": 0, "opens": 0, "clicks": 0})
+    if not email["is_open"]:
+        stats["opens"] = stats.get("opens", 0) + 1
+    if not email["click_counter"]:
+        stats["clicks"] = stats.get("clicks", 0) + 1
+    email["is_open"] = True
+    email["click_counter"] = (email["click_counter"] or 0) + 1
+    email["updated_at"] = now
+    contact["last_activity"] = now
+    site.store.version += 1
+    return _reply(
+        307,
+        raw=b"",
+        content_type="text/html; charset=UTF-8",
+        headers={"X-Redirect-By": "WordPress", "Location": link["url"]},
+        allow=False,
+    )
+
+
 def tracking_events(site: SimulatedSite, request: Request) -> Reply:
     return _reply(422, {"message": "Event Tracker is not enabled", "error_code": "not_enabled"})
 
@@ -591,10 +714,22 @@ def tracking_events(site: SimulatedSite, request: Request) -> Reply:
 def url_metrics(site: SimulatedSite, request: Request) -> Reply:
     started = time.perf_counter()
     page, per_page = _page_args(request)
-    path = f"/wp-json{NS}/subscribers/{int(request.args['id'])}/url-metrics"
+    cid = int(request.args["id"])
+    contact = site.store.contacts.get(cid) or {}
+    counts: dict[str, int] = {}
+    for email in contact.get("emails", []):
+        for link in email.get("links", []):
+            if link["count"]:
+                counts[link["url"]] = counts.get(link["url"], 0) + link["count"]
+    rows = [{"url": url, "count": str(count)} for url, count in counts.items()]
+    chunk = rows[(page - 1) * per_page : page * per_page]
+    path = f"/wp-json{NS}/subscribers/{cid}/url-metrics"
     return _reply(
         200,
-        {"urlMetrics": s.crm_page([], 0, page, per_page, path), "__bench": _bench(started)},
+        {
+            "urlMetrics": s.crm_page(chunk, len(rows), page, per_page, path),
+            "__bench": _bench(started),
+        },
     )
 
 
