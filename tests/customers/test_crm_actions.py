@@ -250,18 +250,46 @@ def test_actions_need_the_csrf_token(acme, sim, user):
     assert response.status_code == 403
 
 
-def test_recent_emails_show_their_subject_as_text_and_link_to_fluentcrm(agent_client, acme, sim):
+def test_recent_emails_show_opened_and_clicks_after_the_recipient_clicked(agent_client, acme, sim):
     _customer, cid, contact = _olivia(sim)
     contact["status"] = "subscribed"
     sent = requests.post(
         f"{sim.acme.base_url}/wp-json/fluent-crm/v2/subscribers/{cid}/emails/send",
-        json={"campaign": {"email_subject": "Your <renewal> & more", "email_body": "<p>Hi</p>"}},
+        json={
+            "campaign": {
+                "email_subject": "Your <renewal> & more",
+                "email_body": '<p><a href="https://help.example.com/t/1">Renew</a></p>',
+            }
+        },
         auth=(ADMIN_USERNAME, ADMIN_APP_PASSWORD),
         timeout=10,
     )
     assert sent.status_code == 200
+    email = contact["emails"][-1]
+    clicked = requests.get(
+        sim.acme.base_url + "/",
+        params={"ns_url": email["links"][0]["short"], "mid": email["id"], "fch": email["hash"][:8]},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert clicked.status_code == 307
+
     page = agent_client.get(reverse("customers:crm_activity", args=[acme.pk, cid]), **HTMX)
 
     text = page.content.decode()
-    assert "Your &lt;renewal&gt; &amp; more" in text
-    assert "Open in FluentCRM" in text
+    assert "<td>Your &lt;renewal&gt; &amp; more</td>" in text
+    assert '<td>Yes</td><td class="num">1</td>' in text.replace("\n", "")
+    assert f"fluentcrm-admin#/subscribers/{cid}" in text
+
+
+def test_without_javascript_the_confirmation_comes_as_a_page(agent_client, acme, sim):
+    customer, cid, contact = _olivia(sim)
+    contact["status"] = "subscribed"
+    response = agent_client.post(
+        reverse("customers:crm_status", args=[acme.pk, cid]),
+        {"home": acme.pk, "customer": customer["id"], "status": "unsubscribed"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<html" in page and "Yes, change to unsubscribed" in page
+    assert contact["status"] == "subscribed"
