@@ -122,7 +122,8 @@ def segments(request: HttpRequest, site_id: int, contact_id: int) -> HttpRespons
     form = _where(request, SegmentForm)
     home = _home(request, form)
     if not form.is_valid():
-        return section(request, home, *_ids(form), crm_error=("segments", "Choose a tag or list."))
+        area = "lists" if request.POST.get("kind") == "lists" else "tags"
+        return section(request, home, *_ids(form), crm_error=(area, "Choose a tag or list."))
     data = form.cleaned_data
     kind, action = data["kind"], data["action"]
     client = client_for(site)
