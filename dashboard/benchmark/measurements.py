@@ -121,6 +121,17 @@ BUDGETS: dict[str, Budget] = {
         "GET /subscribers/0?get_by_email= on each site with FluentCRM (the email comes from "
         "the cached ticket)",
     ),
+    "crm_notes": Budget(
+        "      ↳ CRM notes (lazy)",
+        lambda s: 1,
+        "one page of the contact's notes (GET /subscribers/<id>/notes), cached with the contact",
+    ),
+    "crm_activity": Budget(
+        "      ↳ CRM emails and activity (lazy, when scrolled to)",
+        lambda s: 4,
+        "the first page of emails, info widgets, purchase history and form submissions, each "
+        "cached with the contact",
+    ),
     "queues": Budget(
         "queues page (frame)",
         lambda s: 0,
@@ -143,6 +154,8 @@ FRAGMENT_KINDS = [
     (re.compile(r"^/sites/\d+/tickets/\d+/presence/"), "thread_presence"),
     (re.compile(r"^/customers/panel/"), "panel"),
     (re.compile(r"^/customers/contact/"), "contact"),
+    (re.compile(r"^/customers/crm/\d+/\d+/notes/"), "crm_notes"),
+    (re.compile(r"^/customers/crm/\d+/\d+/activity/"), "crm_activity"),
     (re.compile(r"^/queues/"), "queues_stats"),
 ]
 

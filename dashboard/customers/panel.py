@@ -8,6 +8,8 @@ inside the panel: it never turns into an error page.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,9 +17,11 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from dashboard.customers import lookup
+from dashboard.customers.crm_actions import STATUS_LABELS
 from dashboard.customers.forms import PanelForm
 from dashboard.fluent.errors import UpstreamError
 from dashboard.pages import user_site, user_sites
+from dashboard.sites.models import Site
 
 OTHER_TICKETS_SHOWN = 8
 
@@ -47,11 +51,10 @@ def panel(request: HttpRequest, site_id: int, customer_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_GET
-@vary_on_headers("HX-Request")
-def contact(request: HttpRequest, site_id: int, customer_id: int) -> HttpResponse:
-    site = user_site(request, site_id)
-    ticket_id = _ticket_id(request)
+def contact_context(
+    request: HttpRequest, site: Site, customer_id: int, ticket_id: int | None
+) -> dict[str, Any]:
+    """What the contact section shows; also rendered again after each CRM action."""
     result = lookup.plan_contact(home=site, sites=user_sites(request))
     context = {"site": site, "customer_id": customer_id, "ticket_id": ticket_id, "result": result}
     if result.needs_email:
@@ -61,5 +64,20 @@ def contact(request: HttpRequest, site_id: int, customer_id: int) -> HttpRespons
             context["email_error"] = error
         else:
             lookup.find_contact(result, email)
+    context["status_choices"] = list(STATUS_LABELS.items())
+    # Create contact is offered on the ticket's own site when it has FluentCRM, this user may
+    # read it, and it answered that no contact has the customer's email.
+    context["can_create"] = result.state == "no_match" and any(
+        s.pk == site.pk for s in result.missing
+    )
+    return context
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def contact(request: HttpRequest, site_id: int, customer_id: int) -> HttpResponse:
+    site = user_site(request, site_id)
+    ticket_id = _ticket_id(request)
+    context = contact_context(request, site, customer_id, ticket_id)
     template = "customers/contact.html#contact" if request.htmx else "customers/contact.html"
     return render(request, template, context)

@@ -161,3 +161,224 @@ def contact_by_email(
     if profile.contact.email.strip().lower() != email.lower():
         return None
     return profile
+
+
+# ---------------------------------------------------------------------------------- writes
+# Every write goes out with the agent's own credential and bumps the "crm" scope, so the next
+# read of the contact (this user's or anyone's on that site) is fresh. References: REAL-API.md,
+# "FluentCRM contact actions", and the seq_crm_* captures.
+
+STATUSES = ("subscribed", "pending", "unsubscribed", "transactional", "bounced", "complained")
+
+
+class Segment(Model):
+    """A tag or list as the typeahead lists it (`all_tags` / `all_lists`: ids are strings)."""
+
+    id: int
+    title: Text = ""
+    slug: Text = ""
+
+
+def segments(client: FluentClient, kind: str) -> list[Segment]:
+    """Every tag (kind "tags") or list ("lists") of the site, for the typeahead.
+
+    Only these ids are ever sent: the plugin links an unknown id silently (and hides it), and a
+    non-numeric value would create a new tag.
+    """
+    flag = "all_tags" if kind == "tags" else "all_lists"
+    answer = client.get(
+        f"{CRM}/{kind}",
+        kind="contact",
+        params={flag: "true", "exclude_counts": "true", "per_page": 1},
+    )
+    rows = answer.data.get(flag) if isinstance(answer.data, dict) else None
+    return [
+        parse(Segment, row, zone=site_zone(client.credential.timezone), label=client.label)
+        for row in rows or []
+        if isinstance(row, dict)
+    ]
+
+
+def sync_segments(
+    client: FluentClient, *, contact_id: int, kind: str, attach: list[int], detach: list[int]
+) -> None:
+    """Attach or detach tags or lists by id, the admin profile's way."""
+    client.send(
+        "POST",
+        f"{CRM}/subscribers/sync-segments",
+        data={
+            "type": kind,
+            "attach": attach,
+            "detach": detach,
+            "subscribers": [int(contact_id)],
+            "find_by": "id",
+        },
+        invalidates=("crm",),
+    )
+
+
+def set_status(client: FluentClient, *, contact_id: int, status: str) -> None:
+    """Change the subscription status through subscribers-property, the route whose hooks
+    cancel scheduled emails and automations on unsubscribe (a plain PUT skips them)."""
+    client.send(
+        "PUT",
+        f"{CRM}/subscribers/subscribers-property",
+        data={"property": "status", "subscribers": [int(contact_id)], "value": status},
+        invalidates=("crm",),
+    )
+
+
+def create_contact(
+    client: FluentClient, *, first_name: str, last_name: str, email: str, status: str
+) -> int:
+    """Create a contact; answers its id. A duplicate email is an InvalidInputError."""
+    answer = client.send(
+        "POST",
+        f"{CRM}/subscribers",
+        data={
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": email,
+            "status": status,
+        },
+        invalidates=("crm",),
+    )
+    contact = answer.get("contact") if isinstance(answer, dict) else None
+    if not isinstance(contact, dict) or not isinstance(contact.get("id"), int):
+        raise errors.BadReplyError("FluentCRM did not say which contact it created.")
+    return contact["id"]
+
+
+class NoteAuthor(Model):
+    ID: OptionalInt = None
+    display_name: Text = ""
+
+
+class Note(Model):
+    id: int
+    type: Text = ""
+    title: Text = ""
+    # Stored HTML (wp_kses_post): shown through the sanitiser, never as typed text.
+    description: str = ""
+    created_at: LocalTime = None
+    added_by: NoteAuthor | None = None
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return value if isinstance(value, str) else ""
+
+
+class CrmPage(Model):
+    total: OptionalInt = 0
+    current_page: OptionalInt = 1
+    last_page: OptionalInt = 0
+
+
+class NotePage(Model):
+    notes: list[Note] = []
+    page: CrmPage = CrmPage()
+
+
+def notes(client: FluentClient, *, contact_id: int, page: int = 1, per_page: int = 5) -> NotePage:
+    """One page of the contact's notes, newest first (the plugin's order)."""
+    answer = client.get(
+        f"{CRM}/subscribers/{int(contact_id)}/notes",
+        kind="contact",
+        params={"per_page": per_page, "page": page, "search": ""},
+    )
+    paginator = answer.data.get("notes") if isinstance(answer.data, dict) else None
+    paginator = paginator if isinstance(paginator, dict) else {}
+    zone = site_zone(client.credential.timezone)
+    rows = [
+        parse(Note, row, zone=zone, label=client.label)
+        for row in paginator.get("data") or []
+        if isinstance(row, dict)
+    ]
+    return NotePage(notes=rows, page=parse(CrmPage, paginator, zone=zone, label=client.label))
+
+
+def add_note(
+    client: FluentClient, *, contact_id: int, title: str, description: str, note_type: str = "note"
+) -> None:
+    client.send(
+        "POST",
+        f"{CRM}/subscribers/{int(contact_id)}/notes",
+        data={"note": {"title": title, "description": description, "type": note_type}},
+        invalidates=("crm",),
+    )
+
+
+class CrmEmail(Model):
+    id: int
+    email_subject: Text = ""
+    status: Text = ""
+    is_open: Text = "0"
+    click_counter: Text = ""
+    created_at: LocalTime = None
+
+    @field_validator("is_open", "click_counter", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        return "" if value is None else str(value)
+
+    @property
+    def opened(self) -> bool:
+        return self.is_open not in ("", "0")
+
+    @property
+    def clicks(self) -> int:
+        return int(self.click_counter) if self.click_counter.isdigit() else 0
+
+
+class EmailPage(Model):
+    emails: list[CrmEmail] = []
+    page: CrmPage = CrmPage()
+
+
+def emails(client: FluentClient, *, contact_id: int, per_page: int = 10) -> EmailPage:
+    """The first page of emails the contact was sent, newest first."""
+    answer = client.get(
+        f"{CRM}/subscribers/{int(contact_id)}/emails",
+        kind="contact",
+        params={"per_page": per_page, "page": 1, "filter": "all", "tab": "crm"},
+    )
+    paginator = answer.data.get("emails") if isinstance(answer.data, dict) else None
+    paginator = paginator if isinstance(paginator, dict) else {}
+    zone = site_zone(client.credential.timezone)
+    rows = [
+        parse(CrmEmail, row, zone=zone, label=client.label)
+        for row in paginator.get("data") or []
+        if isinstance(row, dict)
+    ]
+    return EmailPage(emails=rows, page=parse(CrmPage, paginator, zone=zone, label=client.label))
+
+
+SIDE_READS = {
+    "widgets": ("info-widgets", {}, ("widgets", "widgets_count")),
+    "orders": (
+        "purchase-history",
+        {"provider": "woocommerce", "page": 1, "per_page": 10},
+        ("orders", "total"),
+    ),
+    "forms": (
+        "form-submissions",
+        {"provider": "fluentform", "page": 1, "per_page": 10},
+        ("submissions", "total"),
+    ),
+}
+
+
+def side_count(client: FluentClient, *, contact_id: int, name: str) -> int:
+    """How many info widgets ("widgets"), orders ("orders") or form submissions ("forms") the
+    site's integrations provide for the contact; an absent integration counts as nothing."""
+    route, params, (outer, key) = SIDE_READS[name]
+    try:
+        data = client.get(
+            f"{CRM}/subscribers/{int(contact_id)}/{route}", kind="contact", params=params
+        ).data
+    except errors.UpstreamError:
+        return 0
+    inner = data.get(outer) if isinstance(data, dict) else None
+    value = inner.get(key) if isinstance(inner, dict) else 0
+    return int(value) if str(value).isdigit() else 0

@@ -23,7 +23,7 @@ from email.parser import BytesParser
 from typing import Any
 from urllib.parse import parse_qsl
 
-from . import crm, files, support, wp
+from . import crm, crm_writes, files, support, wp
 from .data import ADMIN_APP_PASSWORD, ADMIN_USERNAME, Store, User, add_response, build_store
 from .serialize import Clock
 
@@ -413,6 +413,14 @@ class SimulatedSite:
                 file_query = php_parse(parse_qsl(query_string, keep_blank_values=True))
                 with self.lock:
                     return files.serve(self, file_query), None
+            if path in ("/", "/index.php") and "ns_url=" in query_string and self.crm_enabled:
+                # FluentCRM's tracked links in sent emails (no auth): a redirect and a click.
+                with self.lock:
+                    tracked = crm_writes.track_click(
+                        self, php_parse(parse_qsl(query_string, keep_blank_values=True))
+                    )
+                if tracked is not None:
+                    return tracked, None
             return wp.html_page(self), None
         query = php_parse(parse_qsl(query_string, keep_blank_values=True))
         query.pop("rest_route", None)
@@ -586,6 +594,7 @@ _REASONS = {
     401: "Unauthorized",
     403: "Forbidden",
     404: "Not Found",
+    307: "Temporary Redirect",
     422: "Unprocessable Entity",
     423: "Locked",
     500: "Internal Server Error",

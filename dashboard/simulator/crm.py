@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from . import crm_writes as w
 from . import serialize as s
 from .data import User
 from .wp import Route
@@ -37,7 +38,9 @@ def _bench(started: float) -> float:
 
 
 def _pivot(site: SimulatedSite, contact: dict, object_id: int, kind: str) -> dict[str, Any]:
-    stamp = site.clock.local(contact["created_at"])
+    # The pivot row is written when the segment is attached (seeded ones with the contact).
+    at = contact.get("pivot_at", {}).get((kind, object_id), contact["created_at"])
+    stamp = site.clock.local(at)
     return {
         "subscriber_id": str(contact["id"]),
         "object_id": str(object_id),
@@ -171,6 +174,10 @@ def subscriber_show(site: SimulatedSite, request: Request) -> Reply:
         return _reply(422, dict(NOT_FOUND))
     relations = [str(w) for w in s.as_list(request.query.get("with"))]
     extra: dict[str, Any] = {}
+    if contact["status"] in w.UNSUBSCRIBED_LIKE:
+        # The detail reads these two meta values; an admin status change stores them blank.
+        extra["unsubscribe_reason"] = contact.get("unsubscribe_reason", "")
+        extra["unsubscribe_date"] = contact.get("unsubscribe_date", "")
     if "stats" in relations:
         extra["stats"] = dict(contact["stats"])
     if "subscriber.custom_values" in relations:
@@ -184,24 +191,31 @@ def subscriber_show(site: SimulatedSite, request: Request) -> Reply:
 
 def subscriber_notes(site: SimulatedSite, request: Request) -> Reply:
     started = time.perf_counter()
-    contact = _find(site, request)
-    if contact is None:
-        return _reply(422, dict(NOT_FOUND))
+    # The plugin does not look the contact up: an unknown one simply has no notes.
+    cid = int(request.args["id"])
     page = max(1, s.to_int(request.query.get("page"), 1) or 1)
     per_page = max(1, s.to_int(request.query.get("per_page"), 15) or 15)
-    notes = sorted(site.store.contact_notes.get(contact["id"], []), key=lambda n: -n["id"])
+    search = str(request.query.get("search") or "").strip().lower()
+    notes = sorted(site.store.contact_notes.get(cid, []), key=lambda n: -n["id"])
+    if search:
+        notes = [n for n in notes if search in n["title"].lower()]
     rows = []
     for note in notes[(page - 1) * per_page : page * per_page]:
-        row = _local_row(site, note)
-        row["subscriber_id"] = str(note["subscriber_id"])
-        row["created_by"] = str(note["created_by"])
-        row["is_private"] = str(note["is_private"])
-        author = site.store.persons.get(note["created_by"])
+        row = w._note_row(site, note)
+        author = site.store.user_by_person(note["created_by"])
         row["added_by"] = (
-            {"ID": note["created_by"], "display_name": s.full_name(author)} if author else None
+            {
+                "ID": note["created_by"],
+                "first_name": author.first_name,
+                "last_name": author.last_name,
+                # WordPress's display name: the full name when set, else the login.
+                "display_name": author.full_name.strip() or author.username,
+            }
+            if author
+            else None
         )
         rows.append(row)
-    path = f"/wp-json{NS}/subscribers/{contact['id']}/notes"
+    path = f"/wp-json{NS}/subscribers/{cid}/notes"
     fields = {
         "type": {
             "type": "input-option",
@@ -249,7 +263,8 @@ def subscriber_support_tickets(site: SimulatedSite, request: Request) -> Reply:
     if contact is None:
         return _reply(422, dict(NOT_FOUND))
     rows = []
-    if site.support_enabled:
+    # Without ?provider= the plugin asks no integration and answers an empty table.
+    if site.support_enabled and request.query.get("provider") == "fluent_support":
         email = contact["email"].lower()
         store = site.store
         customer = next(
@@ -264,13 +279,13 @@ def subscriber_support_tickets(site: SimulatedSite, request: Request) -> Reply:
             ticket = store.tickets.get(tid)
             if ticket is None:
                 continue
-            link = f"{request.base_url}/wp-admin/admin.php?page=fluent-support#/tickets/{tid}/view"
+            link = f"{request.base_url}/wp-admin/admin.php?page=fluent-support/#/tickets/{tid}/view"
             rows.append(
                 {
                     "id": f"#{tid}",
                     "title": ticket["title"],
-                    "status": ticket["status"],
-                    "Submitted at": site.clock.local(ticket["created_at"]),
+                    "status": f'<span class="el-tag">{ticket["status"]}</span>',
+                    "Submitted at": w.human_ago(site.current_time() - ticket["created_at"]),
                     "action": f'<a target="_blank" href="{link}">View Ticket</a>',
                 }
             )
@@ -297,10 +312,15 @@ def tags_index(site: SimulatedSite, request: Request) -> Reply:
     page = max(1, s.to_int(request.query.get("page"), 1) or 1)
     per_page = max(1, s.to_int(request.query.get("per_page"), 15) or 15)
     contacts = site.store.contacts.values()
-    tags = sorted(site.store.crm_tags.values(), key=lambda t: -t["id"])
+    tags = w.segment_search(sorted(site.store.crm_tags.values(), key=lambda t: -t["id"]), request)
+    counts = str(request.query.get("exclude_counts") or "") != "true"
     rows = [
         _local_row(site, tag)
-        | {"subscribersCount": sum(1 for c in contacts if tag["id"] in c["tag_ids"])}
+        | (
+            {"subscribersCount": sum(1 for c in contacts if tag["id"] in c["tag_ids"])}
+            if counts
+            else {}
+        )
         for tag in tags[(page - 1) * per_page : page * per_page]
     ]
     body: dict[str, Any] = {
@@ -317,17 +337,25 @@ def tags_index(site: SimulatedSite, request: Request) -> Reply:
 
 def lists_index(site: SimulatedSite, request: Request) -> Reply:
     contacts = site.store.contacts.values()
+    page = max(1, s.to_int(request.query.get("page"), 1) or 1)
+    per_page = max(1, s.to_int(request.query.get("per_page"), 500) or 500)
+    counts = str(request.query.get("exclude_counts") or "") != "true"
+    found = w.segment_search(sorted(site.store.crm_lists.values(), key=lambda x: -x["id"]), request)
     rows = []
-    for item in sorted(site.store.crm_lists.values(), key=lambda x: -x["id"]):
-        members = [c for c in contacts if item["id"] in c["list_ids"]]
-        rows.append(
-            _local_row(site, item)
-            | {
-                "totalCount": len(members),
-                "subscribersCount": sum(1 for c in members if c["status"] == "subscribed"),
-            }
-        )
-    return _reply(200, {"lists": rows, "pagination": {"total": len(rows)}})
+    for item in found[(page - 1) * per_page : page * per_page]:
+        row = _local_row(site, item)
+        if counts:
+            members = [c for c in contacts if item["id"] in c["list_ids"]]
+            row["totalCount"] = len(members)
+            row["subscribersCount"] = sum(1 for c in members if c["status"] == "subscribed")
+        rows.append(row)
+    body: dict[str, Any] = {"lists": rows, "pagination": {"total": len(found)}}
+    if str(request.query.get("all_lists") or "") == "true":
+        body["all_lists"] = [
+            {"id": str(x["id"]), "title": x["title"], "slug": x["slug"]}
+            for x in sorted(site.store.crm_lists.values(), key=lambda x: x["id"])
+        ]
+    return _reply(200, body)
 
 
 def custom_fields(site: SimulatedSite, request: Request) -> Reply:
@@ -353,13 +381,47 @@ def crm_policy(user: User | None) -> int | None:
 
 
 S = NS + r"/subscribers/(?P<id>[0-9]+)"
+N = S + r"/notes/(?P<note>[0-9]+)"
 ROUTES = [
     Route(NS, {"GET": namespace_index}, "GET"),
-    Route(NS + "/subscribers", {"GET": subscribers_index}, "GET, POST, DELETE", crm_policy),
-    Route(S, {"GET": subscriber_show}, "GET, DELETE, PUT", crm_policy),
-    Route(S + "/notes", {"GET": subscriber_notes}, "GET, POST", crm_policy),
+    Route(
+        NS + "/subscribers",
+        {"GET": subscribers_index, "POST": w.subscriber_create},
+        "GET, POST, DELETE",
+        crm_policy,
+    ),
+    Route(NS + "/subscribers/sync-segments", {"POST": w.sync_segments}, "POST", crm_policy),
+    Route(
+        NS + "/subscribers/subscribers-property",
+        {"PUT": w.subscribers_property},
+        "PUT",
+        crm_policy,
+    ),
+    Route(
+        S,
+        {"GET": subscriber_show, "PUT": w.subscriber_update, "DELETE": w.subscriber_delete},
+        "GET, DELETE, PUT",
+        crm_policy,
+    ),
+    Route(S + "/notes", {"GET": subscriber_notes, "POST": w.note_add}, "GET, POST", crm_policy),
+    Route(N, {"PUT": w.note_update, "DELETE": w.note_delete}, "PUT, DELETE", crm_policy),
+    Route(S + "/emails", {"GET": w.emails_index}, "GET", crm_policy),
+    Route(S + "/emails/template-mock", {"GET": w.email_template_mock}, "GET", crm_policy),
+    Route(S + "/emails/send", {"POST": w.email_send}, "POST", crm_policy),
+    Route(S + "/info-widgets", {"GET": w.info_widgets}, "GET", crm_policy),
+    Route(S + "/purchase-history", {"GET": w.purchase_history}, "GET", crm_policy),
+    Route(S + "/form-submissions", {"GET": w.form_submissions}, "GET", crm_policy),
+    Route(S + "/tracking-events", {"GET": w.tracking_events}, "GET", crm_policy),
+    Route(S + "/url-metrics", {"GET": w.url_metrics}, "GET", crm_policy),
     Route(S + "/support-tickets", {"GET": subscriber_support_tickets}, "GET", crm_policy),
+    Route(
+        NS + r"/campaigns/emails/(?P<email>[0-9]+)/preview",
+        {"GET": w.email_preview},
+        "GET",
+        crm_policy,
+    ),
     Route(NS + "/tags", {"GET": tags_index}, "GET, POST", crm_policy),
+    Route(NS + r"/tags/(?P<tag>[0-9]+)", {"DELETE": w.tag_delete}, "GET, PUT, DELETE", crm_policy),
     Route(NS + "/lists", {"GET": lists_index}, "GET, POST", crm_policy),
     Route(NS + "/custom-fields/contacts", {"GET": custom_fields}, "GET, PUT", crm_policy),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 
 from django import template
@@ -22,3 +23,10 @@ def site_names(sites: Iterable, word: str = "and") -> str:
 def failed_sites(pairs: Iterable) -> list:
     """The sites of (site, error) pairs."""
     return [site for site, _error in pairs]
+
+
+@register.filter
+def unescape_entities(value: str) -> str:
+    """FluentCRM text fields (note titles, email subjects) hold entities such as "&lt;": the
+    text they stand for, which the template then escapes once for the page."""
+    return html.unescape(value or "")
