@@ -224,6 +224,9 @@ LOGIN_URL = "login"
 # Failed logins allowed per username and per client address in 15 minutes.
 LOGIN_FAILURES_PER_USER = env_int("LOGIN_FAILURES_PER_USER", 5)
 LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20)
+# Proxies in front of the app that append the client's address to X-Forwarded-For (the Heroku
+# router is one). The login throttle reads that many entries from the right; 0 uses the peer.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -67,3 +67,17 @@ def test_production_settings_enforce_https_behind_the_proxy():
     assert settings.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
     assert settings.SESSION_COOKIE_SECURE is False  # overridden for tests only
     assert settings.SECURE_HSTS_SECONDS >= 31536000
+
+
+def test_the_web_process_does_not_trust_forwarded_headers_from_anyone():
+    # With --forwarded-allow-ips '*' gunicorn lets any client set the scheme and forwarder
+    # headers; Django reads X-Forwarded-Proto and X-Forwarded-For itself, counting proxies.
+    procfile = (settings.BASE_DIR / "Procfile").read_text()
+    assert "--forwarded-allow-ips" not in procfile
+
+
+def test_heroku_trusts_exactly_its_router():
+    import json
+
+    app = json.loads((settings.BASE_DIR / "app.json").read_text())
+    assert app["env"]["TRUSTED_PROXY_COUNT"]["value"] == "1"
