@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from dashboard.fluent import client as fluent_client
 from dashboard.fluent.client import FluentClient
-from dashboard.fluent.discovery import ConnectError, SiteInfo, probe
+from dashboard.fluent.discovery import ConnectError, SiteInfo, normalise_base_url, probe
 from dashboard.fluent.errors import AuthError, UpstreamError
 from dashboard.sites.models import Site, new_cache_token
 
@@ -58,7 +58,20 @@ def site_connect(
 def site_update(
     *, site: Site, label: str, base_url: str, username: str, app_password: str = ""
 ) -> SiteInfo:
-    """Change a connection; an empty password keeps the stored one. Verified before saving."""
+    """Change a connection; an empty password keeps the stored one. Verified before saving.
+
+    The stored password is only ever sent back to the address and user it was given for: a
+    changed address or username needs the password typed again, or anyone holding a session
+    could have the dashboard send it to a server of their choice.
+    """
+    if not app_password and (
+        normalise_base_url(base_url) != site.base_url or username.strip() != site.username
+    ):
+        raise ConnectError(
+            "password_required",
+            "Enter the Application Password again: the address or username changed.",
+            field_name="app_password",
+        )
     password = app_password or site.app_password
     info = probe(base_url, username, password)
     if Site.objects.filter(owner=site.owner, base_url=info.base_url).exclude(pk=site.pk).exists():
