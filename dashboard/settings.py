@@ -315,6 +315,11 @@ LOGGING = {
         # a down site; the dashboard reports that itself, so only its errors are worth a line.
         "requests_cache": {"level": "ERROR"},
         "urllib3": {"level": "WARNING"},
+        # At DEBUG this logger writes whole template contexts (CSRF tokens, customers' emails)
+        # for every missing variable; nothing in it is worth that, whatever LOG_LEVEL says.
+        "django.template": {"level": "INFO"},
     },
 }
+# Error pages and reports hide posted and local secrets even with DEBUG on.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "dashboard.logging.SecretsExceptionReporterFilter"
 CSRF_FAILURE_VIEW = "dashboard.views.csrf_failure"

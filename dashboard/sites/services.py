@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from dashboard.fluent import client as fluent_client
 from dashboard.fluent.client import FluentClient
@@ -29,6 +30,8 @@ def _apply(site: Site, info: SiteInfo) -> None:
     site.auth_failed_at = None
 
 
+# Every frame below holds the password (probe, requests' auth): hide them all.
+@sensitive_variables()
 def site_connect(
     *, owner, label: str, base_url: str, username: str, app_password: str
 ) -> tuple[Site, SiteInfo]:
@@ -55,6 +58,7 @@ def site_connect(
     return site, info
 
 
+@sensitive_variables()
 def site_update(
     *, site: Site, label: str, base_url: str, username: str, app_password: str = ""
 ) -> SiteInfo:
@@ -89,6 +93,7 @@ def site_update(
     return info
 
 
+@sensitive_variables()
 def site_verify(*, site: Site) -> SiteInfo:
     try:
         info = probe(site.base_url, site.username, site.app_password)
