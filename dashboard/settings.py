@@ -16,6 +16,8 @@ import dj_database_url
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
+from dashboard.datadir import make_private
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -72,8 +74,7 @@ def _local_secret(path: Path, make: callable) -> str:
 DEBUG = env_bool("DEBUG", False)
 
 # The local data folder holds the SQLite database, the upstream cache and development keys.
-DATA_DIR = Path(env_str("DATA_DIR") or BASE_DIR / "var")
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR = make_private(Path(env_str("DATA_DIR") or BASE_DIR / "var"))
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
@@ -128,6 +129,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dashboard.accounts.middleware.SessionSecurityMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "dashboard.middleware.UserTimezoneMiddleware",
@@ -249,6 +251,9 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # X-Forwarded-Proto; without SECURE_PROXY_SSL_HEADER the SSL redirect would loop.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)
+# Seconds without a request from the person (timed refreshes do not count) before a login ends;
+# each request slides it. 0 turns it off, leaving only SESSION_COOKIE_AGE.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 60 * 30)
 CSRF_COOKIE_HTTPONLY = True  # htmx reads the token from the page, never from the cookie.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -81,3 +81,35 @@ def test_heroku_trusts_exactly_its_router():
 
     app = json.loads((settings.BASE_DIR / "app.json").read_text())
     assert app["env"]["TRUSTED_PROXY_COUNT"]["value"] == "1"
+
+
+def test_everything_in_the_data_folder_is_private(tmp_path):
+    data = tmp_path / "data"
+    env = {"DEBUG": "true", "DATA_DIR": str(data)}
+    assert manage("migrate", "--noinput", env=env, tmp_path=tmp_path).returncode == 0
+    # The file cache (login throttle) and one upstream cache, as the dashboard makes them.
+    script = (
+        "from django.core.cache import cache; cache.set('probe', 1); "
+        "from dashboard.fluent.client import _backend; "
+        "backend = _backend('site-1'); backend.responses['probe'] = b'x'"
+    )
+    result = manage("shell", "-c", script, env=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    found = {
+        path.relative_to(data).as_posix(): path.stat().st_mode & 0o777 for path in data.rglob("*")
+    }
+    assert "dashboard.sqlite3" in found and "secret_key.txt" in found
+    assert any(name.startswith("upstream-cache/") for name in found)
+    assert any(name.startswith("cache/") for name in found)
+    assert data.stat().st_mode & 0o777 == 0o700
+    for name, mode in found.items():
+        expected = 0o700 if (data / name).is_dir() else 0o600
+        assert mode == expected, f"{name} is {oct(mode)}"
+
+
+def test_a_data_folder_left_open_by_an_older_version_is_closed(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)
+    data.chmod(0o755)
+    manage("check", env={"DEBUG": "true", "DATA_DIR": str(data)}, tmp_path=tmp_path)
+    assert data.stat().st_mode & 0o777 == 0o700
