@@ -13,13 +13,17 @@ from django.utils import timezone
 from dashboard.fluent import trace as upstream_trace
 
 # No inline scripts and no eval: htmx is configured (see base.html's htmx-config meta) to need
-# neither. Avatars come from Gravatar and similar hosts, hence https: images.
+# neither. Images come from the dashboard itself, plus Gravatar when AVATARS=gravatar.
+IMG_SRC = {
+    "initials": "img-src 'self' data:",
+    "gravatar": "img-src 'self' data: https://www.gravatar.com",
+}
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' https: data:",
+        "{img_src}",
         "font-src 'self'",
         "connect-src 'self'",
         "form-action 'self'",
@@ -36,7 +40,10 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            CONTENT_SECURITY_POLICY.format(img_src=IMG_SRC[settings.AVATARS]),
+        )
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"

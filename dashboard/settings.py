@@ -287,6 +287,12 @@ UPSTREAM_CACHE_TTL = {
 # How long an expired answer may still be shown (marked stale) when the site is unreachable.
 UPSTREAM_STALE_MAX_AGE = env_int("UPSTREAM_STALE_MAX_AGE", 60 * 60 * 24 * 7)
 
+# Avatars: "initials" (no picture is fetched from anywhere, so no customer's email hash leaves
+# the dashboard) or "gravatar" (Gravatar pictures the sites give, by the browser from Gravatar).
+AVATARS = env_str("AVATARS", "initials").lower()
+if AVATARS not in ("initials", "gravatar"):
+    raise ImproperlyConfigured(f"AVATARS must be initials or gravatar, not {AVATARS!r}.")
+
 # Waiting-time thresholds (hours) for highlighting and the team-lead buckets.
 WAITING_THRESHOLDS_HOURS = [
     int(h) for h in env_list("WAITING_THRESHOLDS_HOURS", "4,24,72") if h.isdigit()
