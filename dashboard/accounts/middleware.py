@@ -11,6 +11,8 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
+from django_htmx.http import HttpResponseClientRedirect
 
 LAST_SEEN = "_last_seen"
 # Writing the session on every request would cost a database write each time; a minute's
@@ -43,6 +45,14 @@ class SessionSecurityMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if (
+            request.headers.get("HX-Request") == "true"
+            and response.status_code == 302
+            and response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+        ):
+            # htmx would follow the redirect and swap the login form into a fragment of the
+            # page; a session that ended (idle, or expired) takes the whole page there instead.
+            return HttpResponseClientRedirect(response["Location"])
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
         if signed_in and "private" not in response.get("Cache-Control", ""):

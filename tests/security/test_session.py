@@ -107,3 +107,14 @@ def test_a_fresh_login_is_not_timed_out_by_an_old_session(user, password, settin
     response = client.post(reverse("login"), {"username": user.username, "password": password})
     assert response.status_code == 302
     assert client.get(reverse("sites:list")).status_code == 200
+
+
+def test_an_htmx_request_after_the_timeout_takes_the_whole_page_to_login(
+    agent_client, idle_after_ten_minutes
+):
+    agent_client.get(reverse("sites:list"))
+    seen(agent_client, 601)
+    response = agent_client.get(reverse("tickets:counts"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith(reverse("login"))
+    assert b"<form" not in response.content
