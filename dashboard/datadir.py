@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from pathlib import Path
 
 
@@ -19,7 +20,11 @@ def make_private(folder: Path) -> Path:
     left inside it. A shared folder (sticky bit, such as /tmp) or one owned by someone else is
     left as it is: only the files we create in it are private then.
     """
-    os.umask(0o077)
+    if sys.argv[1:2] != ["collectstatic"]:
+        # Static files are public, and whoever serves them may be another user: a web server,
+        # or the run user of an image built by a separate build user (Cloud Native Buildpacks,
+        # Dockerfiles that build as root). They keep the usual modes.
+        os.umask(0o077)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     info = folder.stat()
     if info.st_uid == os.getuid() and not info.st_mode & stat.S_ISVTX:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -83,17 +84,30 @@ def test_heroku_trusts_exactly_its_router():
     assert app["env"]["TRUSTED_PROXY_COUNT"]["value"] == "1"
 
 
+@contextlib.contextmanager
+def usual_umask():
+    """Start commands as a shell would (umask 022), not with this process's: the dashboard's
+    settings, loaded here, set 077."""
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
 def test_everything_in_the_data_folder_is_private(tmp_path):
     data = tmp_path / "data"
     env = {"DEBUG": "true", "DATA_DIR": str(data)}
-    assert manage("migrate", "--noinput", env=env, tmp_path=tmp_path).returncode == 0
+    with usual_umask():
+        assert manage("migrate", "--noinput", env=env, tmp_path=tmp_path).returncode == 0
     # The file cache (login throttle) and one upstream cache, as the dashboard makes them.
     script = (
         "from django.core.cache import cache; cache.set('probe', 1); "
         "from dashboard.fluent.client import _backend; "
         "backend = _backend('site-1'); backend.responses['probe'] = b'x'"
     )
-    result = manage("shell", "-c", script, env=env, tmp_path=tmp_path)
+    with usual_umask():
+        result = manage("shell", "-c", script, env=env, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     found = {
         path.relative_to(data).as_posix(): path.stat().st_mode & 0o777 for path in data.rglob("*")
@@ -113,3 +127,16 @@ def test_a_data_folder_left_open_by_an_older_version_is_closed(tmp_path):
     data.chmod(0o755)
     manage("check", env={"DEBUG": "true", "DATA_DIR": str(data)}, tmp_path=tmp_path)
     assert data.stat().st_mode & 0o777 == 0o700
+
+
+def test_collected_static_files_stay_readable_by_the_server(tmp_path):
+    static = tmp_path / "static"
+    env = {"DEBUG": "true", "DATA_DIR": str(tmp_path / "data"), "STATIC_ROOT": str(static)}
+    with usual_umask():
+        result = manage("collectstatic", "--noinput", env=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    paths = [static, *static.rglob("*")]
+    assert len(paths) > 3
+    for path in paths:
+        mode = path.stat().st_mode & 0o777
+        assert mode & 0o044 == 0o044, f"{path} is {oct(mode)}"
