@@ -42,8 +42,11 @@ def upstream_notices(request: HttpRequest) -> dict:
             {
                 "level": "error",
                 "site": site.label,
-                "text": "WordPress refused the stored Application Password. "
-                "Its tickets are not shown until you reconnect it.",
+                # Pages of the site read before the refusal still show from the cache, so
+                # the banner says what stops working, not that nothing is shown.
+                "text": "WordPress refused the stored Application Password. Until you "
+                "reconnect it, the inbox leaves its tickets out, its pages show the last copy "
+                "read, and nothing can be sent to it.",
                 "action_url": reverse("sites:edit", args=[site.pk]),
                 "action_label": "Reconnect",
             }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import nh3
@@ -65,14 +66,21 @@ def clean_html(value: str, *, base_url: str = "") -> str:
 _URL = re.compile(r"\bhttps?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]", re.IGNORECASE)
 
 
-def text_to_html(text: str) -> str:
-    """An agent's plain text -> paragraphs, line breaks and links; no raw HTML passes."""
+def _escape(text: str) -> str:
+    # "&" becomes "&#038;", not "&amp;": wp_kses_post turns "&amp;#92;" into a live "&#092;",
+    # so typed text that looks like an entity would lose its "&amp;". Backslashes become an
+    # entity too, as WordPress strips them from posted text (wp_unslash).
+    escaped = html.escape(text, quote=True).replace("&amp;", "&#038;")
+    return escaped.replace("\\", "&#092;")
+
+
+def _paragraphs(text: str, escape: Callable[[str], str]) -> str:
     text = text.replace("\r\n", "\n").strip()
     if not text:
         return ""
     paragraphs = []
     for block in re.split(r"\n\s*\n", text):
-        escaped = html.escape(block.strip(), quote=True)
+        escaped = escape(block.strip())
         linked = _URL.sub(
             lambda m: f'<a href="{m.group(0)}" rel="noopener noreferrer nofollow">{m.group(0)}</a>',
             escaped,
@@ -81,9 +89,40 @@ def text_to_html(text: str) -> str:
     return "\n".join(paragraphs)
 
 
+def text_to_html(text: str) -> str:
+    """An agent's plain text -> paragraphs, line breaks and links; no raw HTML passes.
+
+    For replies, notes, edits and bulk replies: the plugin stores these after wp_kses_post
+    without decoding anything, so text escaped once is stored as sent and shows as typed.
+    """
+    return _paragraphs(text, _escape)
+
+
+def text_to_ticket_html(text: str) -> str:
+    """The same for a new ticket's first message, whose text is escaped twice.
+
+    Ticket creation (POST /tickets, and the customer portal's) decodes entities once after
+    sanitising (REAL-API "Text escaping"): text escaped once would be stored as live HTML, so
+    ``<img src=x onerror=...>`` typed by an agent would become a real image tag. Escaped twice
+    it is stored escaped once and shows as typed; the paragraph markup itself is sent as is.
+    """
+    return _paragraphs(text, lambda block: _escape(block).replace("&", "&#038;"))
+
+
+# Tags that end a line or a block where they stand: stripped without a space, "Hello,</p><p>Thanks"
+# would read "Hello,Thanks".
+_BLOCK_TAG = re.compile(
+    r"<\s*/?\s*(?:p|br|div|li|h[1-6]|blockquote|tr|td|th|ul|ol|pre|hr|table|dt|dd|details|summary)\b",
+    re.IGNORECASE,
+)
+
+
 def html_to_text(value: str, *, limit: int = 0) -> str:
     """Plain text of upstream HTML, for excerpts and textareas (escaped again on output)."""
-    text = nh3.clean(value or "", tags=set(), clean_content_tags={"script", "style"})
+    # A space goes before each block tag (the tag itself is left for nh3 to remove), so the
+    # text of one block never runs into the next.
+    spaced = _BLOCK_TAG.sub(lambda m: " " + m.group(0), value or "")
+    text = nh3.clean(spaced, tags=set(), clean_content_tags={"script", "style"})
     text = html.unescape(re.sub(r"\s+", " ", text)).strip()
     if limit and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"

@@ -9,7 +9,7 @@ from django import forms
 from dashboard.customers.directory import DirectoryQuery
 from dashboard.fluent.errors import InvalidInputError
 from dashboard.fluent.support import PRIORITIES, Essentials, NewTicket
-from dashboard.html import text_to_html
+from dashboard.html import text_to_ticket_html
 from dashboard.sites.models import Site
 
 STATUS_CHOICES = [("all", "All"), ("active", "Active"), ("inactive", "Inactive")]
@@ -148,7 +148,7 @@ class NewTicketForm(forms.Form):
         new_customer = data["customer_mode"] == "new"
         return NewTicket(
             title=data["title"],
-            content=text_to_html(data["content"]),
+            content=text_to_ticket_html(data["content"]),
             mailbox_id=data.get("mailbox"),
             product_id=data.get("product"),
             priority=data["priority"],

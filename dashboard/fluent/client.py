@@ -330,6 +330,8 @@ class FluentClient:
             trace.fail()
             raise
         expires = getattr(response, "expires", None) if ttl > 0 else None
+        if ttl > 0 and not hit and response.status_code == 200:
+            self._keep_last_good(path, params, headers, response, expires)
         trace.freshness(_aware(expires))
         created = getattr(response, "created_at", None)
         return Answer(
@@ -403,15 +405,43 @@ class FluentClient:
             fetched_at=created.replace(tzinfo=UTC) if created and not created.tzinfo else created,
         )
 
-    def _cached_response(self, path, params, headers):
-        request = requests.Request("GET", self.url(path), params=params, headers=headers)
-        prepared = self.session.prepare_request(request)
-        key = self.session.cache.create_key(prepared)
+    def _keep_last_good(self, path, params, headers, response, expires) -> None:
+        """Keep a copy of a fresh answer under a key no write changes.
+
+        Fresh reads go through the generation in the key, so they never see an answer older
+        than the last write; but the copy an outage falls back on must survive writes, or one
+        internal note would leave every page of the site with nothing to show while it is down.
+        """
         try:
-            return self.session.cache.get_response(key)
-        except Exception:  # A corrupt cache entry is a miss, not a failure.
-            logger.exception("Unreadable cache entry for %s", self.label)
-            return None
+            self.session.cache.save_response(
+                response, cache_key=self._last_good_key(path, params, headers), expires=expires
+            )
+        except Exception:  # The fallback copy is a convenience; the answer itself is fine.
+            logger.exception("Could not keep the last good answer for %s", self.label)
+
+    def _last_good_key(self, path, params, headers) -> str:
+        scope = headers["X-Cache-Generation"].rsplit("-", 1)[0]
+        return self._cache_key(path, params, {**headers, "X-Cache-Generation": f"{scope}-last"})
+
+    def _cache_key(self, path, params, headers) -> str:
+        request = requests.Request("GET", self.url(path), params=params, headers=headers)
+        return self.session.cache.create_key(self.session.prepare_request(request))
+
+    def _cached_response(self, path, params, headers):
+        # The last good answer first (it survives writes), then the copy stored under the
+        # current generation, for entries kept before last-good copies existed.
+        for key in (
+            self._last_good_key(path, params, headers),
+            self._cache_key(path, params, headers),
+        ):
+            try:
+                found = self.session.cache.get_response(key)
+            except Exception:  # A corrupt cache entry is a miss, not a failure.
+                logger.exception("Unreadable cache entry for %s", self.label)
+                found = None
+            if found is not None:
+                return found
+        return None
 
     def _status_error(self, response: requests.Response) -> errors.UpstreamError:
         status = response.status_code

@@ -139,6 +139,7 @@ def check_address(base_url: str, *, allow_private: bool | None = None) -> None:
 
 def probe(base_url: str, username: str, app_password: str) -> SiteInfo:
     """Verify a credential against the site; raise ConnectError saying what is wrong."""
+    typed_scheme = "://" in (base_url or "")
     base_url = normalise_base_url(base_url)
     check_address(base_url)
     session = requests.Session()
@@ -146,6 +147,19 @@ def probe(base_url: str, username: str, app_password: str) -> SiteInfo:
     timeout = (settings.UPSTREAM_CONNECT_TIMEOUT, settings.UPSTREAM_READ_TIMEOUT)
     try:
         return _probe(session, base_url, username.strip(), app_password, timeout)
+    except ConnectError as error:
+        # An address typed without a scheme is tried over https. A site that answers there
+        # without TLS (a local test site on plain http) is not a certificate problem: the
+        # person only has to say which scheme the address has.
+        if error.kind == "tls" and not typed_scheme:
+            address = base_url.removeprefix("https://")
+            raise ConnectError(
+                "scheme",
+                f"The address needs http:// or https://. {address} did not answer over "
+                f"https:// (TLS); if the site has no TLS, enter http://{address}.",
+                field_name="base_url",
+            ) from None
+        raise
     finally:
         session.close()
 

@@ -8,10 +8,12 @@ not ``/ticket/<id>``; close and re-open have routes of their own).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from django.core.cache import cache
 from pydantic import Field, field_validator
 
 from dashboard.fluent import errors
@@ -105,7 +107,16 @@ class Customer(Person):
 
 
 class Agent(Person):
-    pass
+    @property
+    def has_name(self) -> bool:
+        return bool(self.full_name.strip() or f"{self.first_name}{self.last_name}".strip())
+
+    @property
+    def name(self) -> str:
+        # One display name everywhere: the name, else the email, never a bare "#1".
+        if self.has_name or self.email:
+            return super().name
+        return f"Agent {self.id} (no name)"
 
 
 class Mailbox(Model):
@@ -446,7 +457,72 @@ def essentials_get(client: FluentClient, *, refresh: bool = False) -> Essentials
     # Reference: GET /tickets/ticket-essentials (capture fs_ticket_essentials): agents, products,
     # mailboxes and ticket tags for agents without the admin-only /agents, /mailboxes, /products.
     answer = client.get(f"{SUPPORT}/tickets/ticket-essentials", kind="reference", refresh=refresh)
-    return parse(Essentials, answer.data, zone=_zone(client), label=client.label)
+    essentials = parse(Essentials, answer.data, zone=_zone(client), label=client.label)
+    _find_nameless_agents_emails(client, essentials.agents, refresh=refresh)
+    return essentials
+
+
+# At most this many agents without a name get one ticket read each to learn their email.
+NAMELESS_LOOKUPS = 3
+AGENT_EMAIL_MEMO_SECONDS = 24 * 3600
+
+
+def _find_nameless_agents_emails(
+    client: FluentClient, agents: list[Agent], *, refresh: bool = False
+) -> None:
+    """Give agents without a name the email the site shows elsewhere (seq_agents_*).
+
+    ticket-essentials lists agents without email, and with `""` names for an agent whose
+    WordPress user has none, while ticket rows, /me and the admin-only /agents carry the email:
+    without this the same agent would be "#1" in dropdowns and an email on rows. Only sites
+    with such an agent pay the extra (cached) reads, and a failure leaves the fallback name.
+    """
+    nameless = {a.id: a for a in agents if not a.has_name and not a.email}
+    if not nameless:
+        return
+    # An agent's email outlives the reference data's few minutes: what was learned is kept a
+    # day per credential, so a cold essentials read pays the extra reads once a day, not each
+    # time the reference data expires.
+    memo_key = f"fluent:agent-emails:{client.credential.key}"
+    known: dict[int, str] = {} if refresh else (cache.get(memo_key) or {})
+    if all(known.get(agent_id) for agent_id in nameless):
+        for agent_id, agent in nameless.items():
+            agent.email = known[agent_id]
+        return
+    emails: dict[int, str] = dict(known)
+    try:
+        me = me_get(client, refresh=refresh)
+        if me.person is not None:
+            emails[me.person.id] = me.email or me.person.email
+        # Most often the agent without a name is the signed-in administrator: /me alone names
+        # them, and the admin-only agent list is read only when someone is still unnamed.
+        if me.can("fst_sensitive_data") and any(not emails.get(i) for i in nameless):
+            emails.update({a.id: a.email for a in agents_list(client, refresh=refresh)})
+    except errors.UpstreamError:
+        pass
+    for agent_id in [i for i in nameless if not emails.get(i)][:NAMELESS_LOOKUPS]:
+        query = TicketQuery(status_type="all", agent=str(agent_id))
+        try:
+            page = ticket_list(client, query=query, per_page=1, refresh=refresh)
+        except errors.UpstreamError:
+            continue
+        for ticket in page.items:
+            if ticket.agent is not None and ticket.agent.id == agent_id:
+                emails[agent_id] = ticket.agent.email
+    for agent_id, agent in nameless.items():
+        agent.email = emails.get(agent_id, "")
+    learned = {i: e for i, e in emails.items() if i in nameless and e}
+    if learned:
+        cache.set(memo_key, learned, AGENT_EMAIL_MEMO_SECONDS)
+
+
+def agents_list(client: FluentClient, *, refresh: bool = False) -> list[Agent]:
+    # Reference: GET /agents (captures seq_agents_1_agents, seq_agents_6_agents_search): every
+    # agent with email; needs the "sensitive data" permission (403 otherwise).
+    answer = client.get(f"{SUPPORT}/agents", kind="reference", refresh=refresh)
+    data = answer.data.get("agents") if isinstance(answer.data, dict) else None
+    rows = data.get("data", []) if isinstance(data, dict) else []
+    return [parse(Agent, row, label=client.label) for row in rows if isinstance(row, dict)]
 
 
 def me_get(client: FluentClient, *, refresh: bool = False) -> Me:
@@ -491,6 +567,9 @@ def response_create(
     # Reference: POST /tickets/<id>/responses {content, conversation_type, close_ticket}
     # (captures fs_post_response, fs_post_note, fs_post_response_close,
     # fs_post_response_empty_422, fs_post_response_nonexistent_ticket, maria_reply_other_ticket).
+    # The answer's response.content is wrapped and entity-decoded, unlike what was stored
+    # (seq_escaping_reply_3): escaped text comes back as live tags. Never render it; the
+    # thread is read back with a GET.
     body: dict[str, Any] = {"content": content, "conversation_type": kind}
     if close:
         body["close_ticket"] = "yes"
@@ -582,9 +661,16 @@ def ticket_bulk(
     ticket_ids: list[int],
     agent_id: int | None = None,
     tag_ids: list[int] | None = None,
-) -> str:
+) -> int | None:
+    """How many tickets the plugin says it changed, or None when its answer gives no count.
+
+    The count is the plugin's: assign_agent leaves out tickets that already had the agent,
+    close_tickets counts every ticket it found (already closed ones too), unknown ids count for
+    nothing. Its message itself ("4 tickets have been assigned to .") is never shown.
+    """
     # Reference: POST /tickets/bulk-actions {bulk_action, ticket_ids[], agent_id | tag_ids[]}
-    # (captures fs_bulk_close, fs_bulk_assign_agent, fs_bulk_assign_tags, fs_bulk_unknown_action).
+    # (captures fs_bulk_close, fs_bulk_assign_agent, fs_bulk_assign_tags, fs_bulk_unknown_action,
+    # seq_bulk_*).
     if action not in BULK_ACTIONS:
         raise ValueError(f"not a bulk action: {action}")
     body: dict[str, Any] = {"bulk_action": action, "ticket_ids": [int(t) for t in ticket_ids]}
@@ -593,7 +679,9 @@ def ticket_bulk(
     if action == "assign_tags":
         body["tag_ids"] = [int(t) for t in tag_ids or []]
     data = client.send("POST", f"{SUPPORT}/tickets/bulk-actions", data=body, invalidates=TICKETS)
-    return str((data or {}).get("message", "")) if isinstance(data, dict) else str(data)
+    message = str(data.get("message", "")) if isinstance(data, dict) else ""
+    match = re.match(r"\s*(\d+) tickets? ", message)
+    return int(match.group(1)) if match else None
 
 
 def ticket_delete(client: FluentClient, *, ticket_id: int) -> None:
@@ -665,23 +753,36 @@ CUSTOMER_FIELDS = (
 )
 
 
-PRESERVED_CUSTOMER_FIELDS = ("status", "avatar", "remote_uid")
+# Every column the plugin's PUT writes (its Person model's fillable list, seq_customer_*):
+# a column missing from the body is set to NULL, so all of them are sent back as read.
+CUSTOMER_COLUMNS = (
+    "first_name", "last_name", "email", "title", "person_type", "user_id", "remote_uid", "hash",
+    "status", "address_line_1", "address_line_2", "city", "state", "zip", "country", "note",
+)  # fmt: skip
+# Sending these back fails the whole PUT (500 "The ip rule is undefined or invalid", nothing
+# written), and leaving them out clears them: no edit can keep a customer's IP addresses.
+UNKEEPABLE_CUSTOMER_COLUMNS = ("ip_address", "last_ip_address")
 
 
 def customer_update(
     client: FluentClient, *, customer: Customer, changes: dict[str, str]
 ) -> Customer:
-    # Reference: PUT /customers/<id> (captures fs_put_customer, fs_put_customer_validation_422,
-    # fs_put_customer_without_person_type_BUG). The plugin blanks every field missing from the
-    # body, person_type included, and then answers 423 although it saved: always send the whole
-    # customer with person_type "customer".
-    body = {name: getattr(customer, name) or "" for name in CUSTOMER_FIELDS}
-    body.update({k: v for k, v in changes.items() if k in CUSTOMER_FIELDS})
-    # Fields the form does not edit are sent back as they are, or the plugin would clear them
-    # (a blocked customer's status, their avatar, their link to a remote account).
-    for name in PRESERVED_CUSTOMER_FIELDS:
-        if getattr(customer, name):
-            body[name] = getattr(customer, name)
+    # Reference: PUT /customers/<id> (captures seq_customer_partial, seq_customer_form,
+    # seq_customer_full, fs_put_customer_validation_422). The plugin writes every column of
+    # its list, NULL when not sent (person_type, user_id and hash included; without
+    # person_type the customer vanishes and the answer is a misleading 423). So the customer
+    # is read fresh, the agent's changes applied, and every other column sent back as read.
+    answer = client.get(f"{SUPPORT}/customers/{int(customer.id)}", kind="customer", refresh=True)
+    stored = answer.data.get("customer") if isinstance(answer.data, dict) else None
+    if not isinstance(stored, dict):
+        raise errors.NotFoundError(
+            "That customer no longer exists on the site.", site_label=client.label
+        )
+    body: dict[str, Any] = {name: stored.get(name) for name in CUSTOMER_COLUMNS}
+    for name, value in changes.items():
+        # Only what the agent changed: an untouched empty field stays NULL rather than "".
+        if name in CUSTOMER_FIELDS and value != (stored.get(name) or ""):
+            body[name] = value
     body["person_type"] = "customer"
     data = client.send(
         "PUT",
@@ -730,7 +831,8 @@ class SummaryRow(Model):
 
     @property
     def label(self) -> str:
-        return self.full_name or self.name or self.title or f"#{self.id}"
+        # A nameless agent's full_name is " " (one space) in reports.
+        return self.full_name.strip() or self.name or self.title or f"#{self.id}"
 
 
 class Summary(Model):

@@ -449,6 +449,7 @@ def build_store(
     from .files import seed as seed_files
 
     seed_files(store)
+    _add_nameless_agent(store, installed)
     if hostile:
         _inject_hostile(store)
     return store
@@ -494,6 +495,30 @@ def _build_agents(
         first_name="Eddie",
         last_name="Editor",
         email=f"editor@{store.domain}",
+        crm_access=False,
+    )
+
+
+def _add_nameless_agent(store: Store, at: datetime) -> None:
+    """An agent whose WordPress user has no first or last name, as on the real second site:
+    the plugin then gives `""` names everywhere and only /agents, /me and ticket rows carry an
+    email. Added last, with a password derived from the domain, so the seeded random data and
+    every other id stay as they were."""
+    pid = store.next_person_id
+    store.next_person_id += 1
+    email = f"sam.agent@{store.domain}"
+    store.persons[pid] = _person(pid, "", "", email, "agent", at, title=None)
+    digest = hashlib.sha256(f"nameless:{store.domain}".encode()).hexdigest()
+    store.users["sam"] = User(
+        username="sam",
+        app_password=" ".join(digest[i : i + 4] for i in range(0, 24, 4)),
+        role="agent",
+        person_id=pid,
+        limited=False,
+        permissions=list(AGENT_PERMISSIONS),
+        first_name="",
+        last_name="",
+        email=email,
         crm_access=False,
     )
 
@@ -637,7 +662,9 @@ def _build_tickets(store: Store, rng: random.Random, count: int, now: datetime) 
         customer_id = rng.choice(customer_ids)
         customer = store.persons[customer_id]
         number = str(1000 + tid * 7)
-        content = opening.replace("{n}", number)
+        # Customers sign their messages, as on the real site: the plugin's search matches the
+        # opening message, so a customer's first name finds the tickets they signed.
+        content = opening.replace("{n}", number) + f"<p>Thanks,<br>{customer['first_name']}</p>"
         ticket = {
             "id": tid,
             "customer_id": customer_id,

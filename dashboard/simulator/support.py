@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from . import files
+from . import files, wptext
 from . import serialize as s
 from .data import User, add_response, md5, slugify
 from .wp import Route, needs
@@ -20,12 +21,16 @@ CONTENT_REQUIRED = {"content": {"required": "Reply content is required"}}
 STATUS_GROUPS = {"open": ("new", "active"), "active": ("active",), "closed": ("closed",),
                  "new": ("new",)}  # fmt: skip
 PRIORITY_LABELS = {"normal": "Normal", "medium": "Medium", "critical": "Critical"}
-# The plugin's whitelist for PUT /customers: every one is written, NULL when absent.
+# The plugin's whitelist for PUT /customers (the Person model's fillable columns): every one is
+# written, NULL when absent from the body. avatar and description are not among them.
 CUSTOMER_FIELDS = (
-    "first_name", "last_name", "email", "title", "person_type", "address_line_1",
-    "address_line_2", "city", "state", "zip", "country", "note", "status", "avatar",
-    "remote_uid",
+    "first_name", "last_name", "email", "title", "person_type", "user_id", "remote_uid", "hash",
+    "status", "ip_address", "last_ip_address", "address_line_1", "address_line_2", "city",
+    "state", "zip", "country", "note",
 )  # fmt: skip
+# The plugin validates these with an "ip" rule its validator does not have: any non-empty value
+# makes the request fail with a 500 before anything is written (seq_customer_full_2_put).
+IP_RULE_UNDEFINED = {"message": "The ip rule is undefined or invalid."}
 TICKET_FILLABLE = (
     "customer_id", "agent_id", "title", "content", "mailbox_id", "product_id",
     "client_priority", "priority", "source", "privacy", "message_id",
@@ -319,24 +324,42 @@ def _waiting(ticket: dict[str, Any]) -> bool:
     return agent_at is None or (customer_at is not None and customer_at > agent_at)
 
 
+# The columns a `column:value` search may name: the ticket's fillable columns and id.
+SEARCH_COLUMNS = frozenset(
+    {
+        "id", "customer_id", "agent_id", "product_id", "mailbox_id", "product_source", "privacy",
+        "priority", "client_priority", "status", "title", "slug", "hash", "source", "message_id",
+        "content", "last_agent_response", "last_customer_response", "waiting_since",
+        "response_count", "first_response_time", "total_close_time", "resolved_at", "closed_by",
+    }
+)  # fmt: skip
+
+
 def _search_predicate(site: SimulatedSite, needle: str):
-    persons = site.store.persons
-    number = int(needle) if needle.isdigit() else None
+    """The plugin's search (seq_search_*): LIKE %text% on content, title, slug and id only, so
+    a customer's name or email, a reply's words or `#31` find nothing; `column:value` matches
+    one column, `=` for a number and LIKE otherwise."""
+    column, colon, value = needle.partition(":")
+    value = value.split(":", 1)[0]
+    if colon and column and column in SEARCH_COLUMNS and value not in ("", "0"):
+        if value.lstrip("-").isdigit():
+            number = int(value)
+            return lambda ticket: s.to_int(ticket.get(column)) == number
+        return lambda ticket: value in _like_text(site, ticket, column)
 
     def check(ticket: dict[str, Any]) -> bool:
-        if number is not None and ticket["id"] == number:
-            return True
-        if needle in ticket["title"].lower() or needle in ticket["content"].lower():
-            return True
-        if number is not None and needle in ticket["slug"]:
-            return True
-        customer = persons.get(ticket["customer_id"])
-        if customer is None:
-            return False
-        name = f"{customer['first_name']} {customer['last_name']}".lower()
-        return needle in name or needle in (customer["email"] or "").lower()
+        return any(
+            needle in _like_text(site, ticket, name) for name in ("content", "title", "slug", "id")
+        )
 
     return check
+
+
+def _like_text(site: SimulatedSite, ticket: dict[str, Any], column: str) -> str:
+    value = ticket.get(column)
+    if isinstance(value, datetime):
+        value = site.clock.local(value)
+    return "" if value is None else str(value).lower()
 
 
 def ticket_show(site: SimulatedSite, request: Request) -> Reply:
@@ -372,6 +395,10 @@ def ticket_show(site: SimulatedSite, request: Request) -> Reply:
         _response_full(site, store.responses[rid], request.base_url) for rid in reversed(rids)
     ]
     out["responses"] = responses
+    # Text is stored as sent (after sanitising); the ticket view wraps it in paragraphs.
+    out["content"] = wptext.autop(out["content"] or "")
+    for response in responses:
+        response["content"] = wptext.autop(response["content"] or "")
     body: dict[str, Any] = {
         "ticket": out,
         "responses": responses,
@@ -449,6 +476,8 @@ def _ticket_after_write(
             out["customer"] = _customer_full(site, ticket["customer_id"])
         elif relation == "mailbox":
             out["mailbox"] = _mailbox(site, ticket["mailbox_id"])
+        elif relation == "agent":
+            out["agent"] = _full_person(site, ticket["agent_id"])
     return out
 
 
@@ -461,7 +490,8 @@ def response_create(site: SimulatedSite, request: Request) -> Reply:
         return _reply(422, CONTENT_REQUIRED)
     kind = "note" if request.param("conversation_type") == "note" else "response"
     at = site.current_time()
-    row = add_response(site.store, ticket, request.user.person_id, kind, s.kses_autop(content), at)
+    stored = wptext.agent_reply(content)
+    row = add_response(site.store, ticket, request.user.person_id, kind, stored, at)
     attached = files.attach_to_response(site, ticket, row, request.param("attachments"), at)
     if kind == "response":
         if ticket["status"] == "new":
@@ -474,15 +504,17 @@ def response_create(site: SimulatedSite, request: Request) -> Reply:
         fresh = fresh | {"total_close_time", "closed_by"}
     site.touch()
     relations = ("customer", "mailbox") if kind == "response" else ("customer",)
-    fresh_response = _fresh_response(site, row)
+    answer = _fresh_response(site, row)
+    # The answer's copy is wpautop'd and entity-decoded, unlike what was stored (recorded).
+    answer["content"] = wptext.specialchars_decode(wptext.autop(stored))
     if attached:
         # The answer lists the files only when some were attached (the plugin reloads them).
-        fresh_response["attachments"] = [files.public(a, site, request.base_url) for a in attached]
+        answer["attachments"] = [files.public(a, site, request.base_url) for a in attached]
     return _reply(
         200,
         {
             "message": "Response has been added",
-            "response": fresh_response,
+            "response": answer,
             "ticket": _ticket_after_write(site, ticket, fresh, *relations),
             "update_data": [],
         },
@@ -507,8 +539,11 @@ def response_update(site: SimulatedSite, request: Request) -> Reply:
     content = request.param("content")
     if not isinstance(content, str) or not content.strip():
         return _reply(422, CONTENT_REQUIRED)
-    row["content"] = s.kses(content)
-    row["updated_at"] = site.current_time()
+    stored = wptext.agent_reply(content)
+    # The model is saved only when the text changed; the content_hash is never recomputed.
+    if stored != row["content"]:
+        row["content"] = stored
+        row["updated_at"] = site.current_time()
     site.touch()
     return _reply(
         200,
@@ -678,6 +713,7 @@ def ticket_tag_remove(site: SimulatedSite, request: Request) -> Reply:
 
 
 def bulk_actions(site: SimulatedSite, request: Request) -> Reply:
+    # As recorded (seq_bulk_*): unknown ids are ignored; the errors are 422 bare strings.
     action = request.param("bulk_action")
     ids = [s.to_int(t) for t in s.as_list(request.param("ticket_ids"))]
     tickets = [
@@ -685,36 +721,46 @@ def bulk_actions(site: SimulatedSite, request: Request) -> Reply:
         for tid in ids
         if (t := site.store.tickets.get(tid)) is not None and can_access(request.user, t)
     ]
+    at = site.current_time()
     if action == "close_tickets":
-        at = site.current_time()
-        closed = 0
+        # Every ticket found is counted, closed or not; only open ones change, each with an
+        # internal_info. A bulk close leaves waiting_since as it was (seq_bulk_8_after).
         for ticket in tickets:
             if ticket["status"] != "closed":
+                waiting_since = ticket["waiting_since"]
                 _close(site, ticket, request.user, at)
-                closed += 1
-        return _reply(200, {"message": f"{closed} tickets have been closed."})
+                ticket["waiting_since"] = waiting_since
+        return _reply(200, {"message": f"{len(tickets)} tickets have been closed."})
     if action == "delete_tickets":
         if not request.user.can("fst_delete_tickets"):
             return _reply(422, NO_PERMISSION)
         for ticket in tickets:
             _delete_ticket(site, ticket)
-        return _reply(200, {"message": f"{len(tickets)} tickets have been deleted."})
+        return _reply(200, {"message": f"{len(tickets)} tickets have been deleted"})
     if action == "assign_agent":
+        if request.param("agent_id") is None:
+            return _reply(422, "agent_id param is required")
         agent_id = s.to_int(request.param("agent_id"))
         agent = site.store.persons.get(agent_id) if agent_id is not None else None
         if agent is None or agent["person_type"] != "agent":
             return _reply(
                 422, f"No query results for model [FluentSupport\\App\\Models\\Agent] {agent_id}"
             )
+        # Tickets that already have the agent are left out of the count; no note is added
+        # (unlike PUT property agent_id), and each assigned ticket's updated_at moves.
         changed = 0
         for ticket in tickets:
             if ticket["agent_id"] != agent_id:
-                _assign(site, ticket, agent_id, request.user)
+                ticket["agent_id"] = agent_id
+                ticket["updated_at"] = at
                 changed += 1
+        site.touch()
         return _reply(
             200, {"message": f"{changed} tickets have been assigned to {s.full_name(agent)}."}
         )
     if action == "assign_tags":
+        if request.param("tag_ids") is None:
+            return _reply(422, "tag_ids param is required")
         tag_ids = [
             s.to_int(t) for t in s.as_list(request.param("tag_ids")) if s.to_int(t) is not None
         ]
@@ -729,9 +775,11 @@ def bulk_actions(site: SimulatedSite, request: Request) -> Reply:
 
 def bulk_reply(site: SimulatedSite, request: Request) -> Reply:
     content = request.param("content")
-    if not isinstance(content, str) or not content.strip():
+    # The route runs the text through sanitize_text_field before it checks it is there.
+    content = wptext.sanitize_text_field(content) if isinstance(content, str) else ""
+    if not content:
         return _reply(422, CONTENT_REQUIRED)
-    html = s.kses_autop(content)
+    html = wptext.agent_reply(content)
     at = site.current_time()
     for tid in s.as_list(request.param("ticket_ids")):
         ticket = site.store.tickets.get(s.to_int(tid, -1))
@@ -782,8 +830,8 @@ def ticket_create(site: SimulatedSite, request: Request) -> Reply:
                     "data": {"wpfluent": {"env": "production"}},
                 },
             )
-    content = s.kses(str(data["content"]))
-    title = str(data["title"]).strip()
+    content = wptext.ticket_content(str(data["content"]))
+    title = wptext.title(str(data["title"]))
     tid = store.next_ticket_id
     store.next_ticket_id += 1
     given = {k: data[k] for k in TICKET_FILLABLE if k in data}
@@ -881,14 +929,28 @@ def _find_or_create_customer(site: SimulatedSite, fields: dict, at: datetime) ->
     return row
 
 
-def portal_response(site: SimulatedSite, request: Request) -> Reply:
-    """A customer reply posted by an agent on the customer's behalf (on_behalf[email])."""
-    tid = int(request.args["ticket_id"])
-    ticket = site.store.tickets.get(tid)
+def _portal_error(message: str) -> Reply:
+    return _reply(422, {"message": message, "error_type": 0})
+
+
+def _portal_customer(site: SimulatedSite, request: Request) -> dict[str, Any] | None:
+    """The customer the portal acts for: on_behalf[email], else the signed-in user's email."""
     on_behalf = request.param("on_behalf")
     email = on_behalf.get("email") if isinstance(on_behalf, dict) else None
+    if not email:
+        email = request.user.email
+    wanted = str(email or "").strip().lower()
+    for person in site.store.persons.values():
+        if person["person_type"] == "customer" and (person["email"] or "").lower() == wanted:
+            return person
+    return None
+
+
+def _portal_denied(request: Request) -> Reply | None:
+    """The portal policy: acting on someone's behalf needs an agent who may see them all."""
+    on_behalf = request.param("on_behalf")
     user = request.user
-    if not email or not (user.can("fst_sensitive_data") or user.can("fst_manage_other_tickets")):
+    if on_behalf and not (user.can("fst_sensitive_data") or user.can("fst_manage_other_tickets")):
         return _reply(
             403,
             {
@@ -898,27 +960,118 @@ def portal_response(site: SimulatedSite, request: Request) -> Reply:
             },
             allow=False,
         )
-    if ticket is None:
-        return not_found("Ticket", tid)
-    customer = site.store.persons.get(ticket["customer_id"])
-    if customer is None or (customer["email"] or "").lower() != str(email).strip().lower():
-        return _reply(422, NO_PERMISSION)
+    return None
+
+
+def portal_response(site: SimulatedSite, request: Request) -> Reply:
+    """A customer reply, posted by an agent on the customer's behalf (on_behalf[email]).
+
+    Recorded (seq_onbehalf_*): the status never changes (a closed ticket stays closed),
+    last_customer_response is now, waiting_since moves only when the agent had the last word.
+    """
+    denied = _portal_denied(request)
+    if denied:
+        return denied
     content = request.param("content")
     if not isinstance(content, str) or not content.strip():
         return _reply(422, CONTENT_REQUIRED)
+    tid = int(request.args["ticket_id"])
+    ticket = site.store.tickets.get(tid)
+    if ticket is None:
+        return not_found("Ticket", tid)
+    customer = _portal_customer(site, request)
+    if customer is None:
+        return _portal_error("Sorry! No customer found")
+    if customer["status"] == "inactive":
+        return _portal_error("Sorry, You do not have access to customer portal")
+    if ticket["privacy"] == "private" and customer["id"] != ticket["customer_id"]:
+        return _portal_error("Sorry! You cannot response this ticket")
     at = site.current_time()
-    row = add_response(site.store, ticket, customer["id"], "response", s.kses_autop(content), at)
-    if ticket["status"] == "closed":
-        ticket["status"] = "active"
+    agent_at, customer_at = ticket["last_agent_response"], ticket["last_customer_response"]
+    waiting_since = ticket["waiting_since"]
+    row = add_response(
+        site.store, ticket, customer["id"], "response", wptext.customer_reply(content), at
+    )
+    agent_had_last_word = agent_at is not None and (customer_at is None or agent_at > customer_at)
+    ticket["waiting_since"] = at if agent_had_last_word else waiting_since
     site.touch()
     return _reply(
         200,
         {
             "message": "Reply has been added",
             "response": _fresh_response(site, row),
-            "ticket": _ticket_after_write(site, ticket, frozenset({"response_count"})),
+            "ticket": _ticket_after_write(
+                site, ticket, frozenset({"response_count"}), "customer", "mailbox", "agent"
+            ),
         },
     )
+
+
+def portal_ticket_create(site: SimulatedSite, request: Request) -> Reply:
+    """POST /customer-portal/tickets: a ticket opened as the customer (on_behalf[email])."""
+    denied = _portal_denied(request)
+    if denied:
+        return denied
+    errors = {}
+    if not str(request.param("title") or "").strip():
+        errors["title"] = {"required": "Title is required"}
+    if not str(request.param("content") or "").strip():
+        errors["content"] = {"required": "Content is required"}
+    if errors:
+        return _reply(422, errors)
+    on_behalf = request.param("on_behalf")
+    customer = _portal_customer(site, request)
+    if customer is None and isinstance(on_behalf, dict) and on_behalf.get("email"):
+        customer = _find_or_create_customer(site, on_behalf, site.current_time())
+    if customer is None:
+        return _reply(
+            403,
+            {
+                "message": "Unable to identify. Please make sure you have provided correct "
+                "information.",
+                "error_type": "403",
+            },
+        )
+    # The same storing as the agents' route (content decoded after sanitising), then the
+    # portal's own answer shape.
+    ticket_body = {
+        "customer_id": customer["id"],
+        "title": str(request.param("title")),
+        "content": str(request.param("content")),
+    }
+    for key in ("mailbox_id", "product_id", "client_priority"):
+        if request.param(key) not in (None, ""):
+            ticket_body[key] = request.param(key)
+    created = ticket_create(
+        site, replace(request, body={"ticket": ticket_body, "newCustomer": {}}, query={})
+    )
+    if created.status != 200:
+        return created
+    ticket = site.store.tickets[created.body["ticket"]["id"]]
+    ticket["source"] = "web"
+    ticket["message_id"] = f"<{md5(str(ticket['id']))[:6]}.{ticket['hash']}@" + (
+        customer["email"].split("@")[-1] + ">"
+    )
+    at = ticket["created_at"]
+    answer = {
+        "title": ticket["title"],
+        "content": ticket["content"],
+        "mailbox_id": ticket["mailbox_id"],
+        "message_id": ticket["message_id"],
+        "customer_id": ticket["customer_id"],
+        "product_source": "local",
+        "source": "web",
+        "slug": ticket["slug"],
+        "hash": ticket["hash"],
+        "content_hash": ticket["content_hash"],
+        "last_customer_response": site.clock.local(at),
+        "created_at": site.clock.iso(at),
+        "updated_at": site.clock.iso(at),
+        "waiting_since": site.clock.iso(at),
+        "id": ticket["id"],
+        "mailbox": _mailbox(site, ticket["mailbox_id"]),
+    }
+    return _reply(200, {"message": "Ticket has been created successfully", "ticket": answer})
 
 
 # --------------------------------------------------------------------------- lookups
@@ -986,11 +1139,24 @@ def me(site: SimulatedSite, request: Request) -> Reply:
     )
 
 
+def _person_matches(person: dict[str, Any], search: str) -> bool:
+    """The plugin's person search (seq_agents_6): LIKE on first name, last name or email, or
+    the first word in the first name and the rest in the last name."""
+    first, last = (person["first_name"] or "").lower(), (person["last_name"] or "").lower()
+    if search in first or search in last or search in (person["email"] or "").lower():
+        return True
+    given, _, rest = search.partition(" ")
+    return bool(rest) and given in first and rest in last
+
+
 def agents_index(site: SimulatedSite, request: Request) -> Reply:
     store = site.store
     page, per_page = _paging(request)
     rows = []
     agents = sorted(store.agents.values(), key=lambda p: p["id"], reverse=True)
+    search = str(request.query.get("search") or "").strip().lower()
+    if search:
+        agents = [a for a in agents if _person_matches(a, search)]
     for agent in agents:
         user = store.user_by_person(agent["id"])
         replies = sum(
@@ -1148,40 +1314,97 @@ def customer_show(site: SimulatedSite, request: Request) -> Reply:
     return _reply(200, body)
 
 
-def customer_update(site: SimulatedSite, request: Request) -> Reply:
-    cid = int(request.args["customer_id"])
-    email = request.body.get("email")
-    email = email.strip() if isinstance(email, str) else ""
+def _customer_input(request: Request) -> dict[str, Any]:
+    """The whitelisted fields as the plugin reads them: trimmed, slashes stripped, user_id an
+    int, NULL for every field the body does not carry."""
+    out: dict[str, Any] = {}
+    for key in CUSTOMER_FIELDS:
+        value = request.body.get(key)
+        if key == "user_id" and value is not None:
+            value = s.to_int(value, 0)
+        elif isinstance(value, str):
+            value = wptext.unslash(value.strip())
+            if key not in ("address_line_1", "address_line_2", "note"):
+                value = wptext.sanitize_text_field(value)
+        elif value is not None:
+            value = str(value)
+        out[key] = value
+    return out
+
+
+def _customer_invalid(data: dict[str, Any]) -> Reply | None:
+    if data["ip_address"] or data["last_ip_address"]:
+        return _reply(500, IP_RULE_UNDEFINED)
+    errors: dict[str, dict[str, str]] = {}
+    email = data["email"] or ""
     if not email:
-        return _reply(
-            422,
-            {
-                "email": {
-                    "required": "The email field is required.",
-                    "email": "The email must be a valid email address.",
-                }
-            },
-        )
-    if not _valid_email(email):
-        return _reply(422, {"email": {"email": "The email must be a valid email address."}})
+        errors["email"] = {
+            "required": "The email field is required.",
+            "email": "The email must be a valid email address.",
+        }
+    elif not _valid_email(email):
+        errors["email"] = {"email": "The email must be a valid email address."}
+    if not data["first_name"]:
+        errors["first_name"] = {"required": "The first name field is required."}
+    return _reply(422, errors) if errors else None
+
+
+def customer_create(site: SimulatedSite, request: Request) -> Reply:
+    """POST /customers: fails like PUT on any IP address (recorded: seq_customer_create_ip)."""
+    data = _customer_input(request)
+    invalid = _customer_invalid(data)
+    if invalid:
+        return invalid
+    taken = {(p["email"] or "").lower() for p in site.store.persons.values()}
+    if data["email"].lower() in taken:
+        return _reply(422, {"email": {"unique": "The email has already been taken."}})
+    at = site.current_time()
+    person = _find_or_create_customer(site, data, at)
+    for key in CUSTOMER_FIELDS:
+        if key not in ("person_type", "hash") and data[key] is not None:
+            person[key] = data[key]
+    site.touch()
+    return _reply(
+        200, {"message": "Customer has been added", "customer": s.person(person, site.clock)}
+    )
+
+
+def customer_update(site: SimulatedSite, request: Request) -> Reply:
+    """PUT /customers/<id>, recorded in seq_customer_*: every whitelisted column the body does
+    not carry becomes NULL (person_type too, which hides the customer: the plugin then answers
+    423 although the row was written), and any IP address makes it a 500 with nothing written.
+    """
+    cid = int(request.args["customer_id"])
+    data = _customer_input(request)
+    invalid = _customer_invalid(data)
+    if invalid:
+        return invalid
+    email = data["email"]
     store = site.store
-    for other in store.persons.values():
-        if other["id"] != cid and (other["email"] or "").lower() == email.lower():
-            return _reply(
-                422, {"email": {"unique": "Email address has been assigned to other customer"}}
-            )
     person = store.persons.get(cid)
+    assigned = {"email": {"unique": "Email address has been assigned to other customer"}}
     missing = {
         "message": f"No query results for model [FluentSupport\\App\\Models\\Customer] {cid}",
-        "errors": {"email": {"unique": "Email address has been assigned to other customer"}},
+        "errors": assigned,
     }
     if person is None or person["person_type"] != "customer":
         return _reply(423, missing)
-    # The plugin writes every whitelisted field, NULL when absent (person_type included).
-    for key in CUSTOMER_FIELDS:
-        value = request.body.get(key)
-        person[key] = value if value is None or isinstance(value, str) else str(value)
-    person["email"] = email
+    # The plugin finds the customer first, then another customer with the email: an exception
+    # its handler turns into the same 423 shape as a missing customer.
+    for other in store.persons.values():
+        if (
+            other["id"] != cid
+            and other["person_type"] == "customer"
+            and (other["email"] or "").lower() == email.lower()
+        ):
+            return _reply(
+                423, {"message": "Another Customer has same email address", "errors": assigned}
+            )
+    person.update(data)
+    # last_response_at is written only when sent: sent null it becomes NULL (isset() is false
+    # in the plugin), sent empty it is left alone; a sent date is not simulated.
+    if "last_response_at" in request.body and request.body["last_response_at"] is None:
+        person["last_response_at"] = None
     person["updated_at"] = site.current_time()
     site.touch()
     if person["person_type"] != "customer":
@@ -1532,13 +1755,19 @@ ROUTES = [
         "GET",
         REPORTS,
     ),
-    Route(NS + "/customers", {"GET": customers_index}, "GET, POST", SENSITIVE),
+    Route(
+        NS + "/customers",
+        {"GET": customers_index, "POST": customer_create},
+        "GET, POST",
+        SENSITIVE,
+    ),
     Route(
         NS + r"/customers/(?P<customer_id>[0-9]+)",
         {"GET": customer_show, "PUT": customer_update, "DELETE": customer_delete},
         "GET, PUT, DELETE",
         SENSITIVE,
     ),
+    Route(NS + "/customer-portal/tickets", {"POST": portal_ticket_create}, "GET, POST", _logged_in),
     Route(
         NS + r"/customer-portal/tickets/(?P<ticket_id>[0-9]+)/responses",
         {"POST": portal_response},

@@ -15,26 +15,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from dashboard.durations import compact_duration
 from dashboard.html import clean_html, html_to_text
 
 register = template.Library()
-
-
-def compact_duration(seconds: float) -> str:
-    """35 s -> "now", 35 min, 2 h, 3 d, 5 w: the unit agents read at a glance."""
-    seconds = max(0, int(seconds))
-    if seconds < 60:
-        return "now"
-    minutes = seconds // 60
-    if minutes < 60:
-        return f"{minutes} min"
-    hours = minutes // 60
-    if hours < 48:
-        return f"{hours} h"
-    days = hours // 24
-    if days < 28:
-        return f"{days} d"
-    return f"{days // 7} w"
 
 
 def _exact(moment: datetime) -> str:

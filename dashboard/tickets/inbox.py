@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from dashboard.fluent import support
+from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.parallel import meanwhile, run_parallel
 from dashboard.pagecache import cached_page
 from dashboard.pages import record_errors, user_sites
@@ -225,11 +227,15 @@ def bulk(request: HttpRequest) -> HttpResponse:
     record_errors(
         [form.sites[site_id] for site_id in outcomes], [o.error for o in outcomes.values()]
     )
+    names = _bulk_names(form, outcomes)
     for site_id, outcome in outcomes.items():
         site, ticket_ids = form.sites[site_id], selected[site_id]
         numbers = ", ".join(f"#{t}" for t in ticket_ids)
         if outcome.ok:
-            messages.success(request, f"{site.label}: {outcome.value or 'done'} ({numbers})")
+            text = bulk_outcome_text(
+                form.cleaned_data["action"], len(ticket_ids), outcome.value, **names
+            )
+            messages.success(request, f"{site.label}: {text} ({numbers}).")
         else:
             messages.error(
                 request, f"{site.label}: not changed ({numbers}): {outcome.error.message}"
@@ -237,6 +243,52 @@ def bulk(request: HttpRequest) -> HttpResponse:
     for note in skipped:
         messages.warning(request, note)
     return _after_bulk(request, back)
+
+
+def _bulk_names(form: BulkForm, outcomes: dict) -> dict[str, str]:
+    """The chosen agent's and tag's names, for our own message: an agent or tag id belongs to
+    one site, so these actions only come from a one-site list."""
+    action = form.cleaned_data["action"]
+    if action not in ("assign_agent", "add_tag") or len(outcomes) != 1:
+        return {}
+    (site_id,) = outcomes
+    try:
+        essentials = support.essentials_get(client_for(form.sites[site_id]))
+    except UpstreamError:
+        return {}
+    if action == "assign_agent":
+        agent = essentials.agent(form.cleaned_data["agent"])
+        return {"agent": agent.name} if agent else {}
+    tag = next((t for t in essentials.tags if t.id == form.cleaned_data["tag"]), None)
+    return {"tag": tag.title} if tag else {}
+
+
+def bulk_outcome_text(
+    action: str, asked: int, count: int | None, *, agent: str = "", tag: str = ""
+) -> str:
+    """What one site did, in our words, from what we asked and the count the plugin answered
+    (its own message is not shown: "4 tickets have been assigned to ." for an agent without a
+    name, and an N that silently leaves out tickets already assigned to that agent)."""
+    tickets = f"{asked} ticket{pluralize(asked)}"
+    if action in ("assign_me", "assign_agent"):
+        who = "you" if action == "assign_me" else (agent or "the chosen agent")
+        if count is None or count >= asked:
+            return f"{tickets} assigned to {who}"
+        return (
+            f"{count} of {tickets} assigned to {who}; the other {asked - count} already "
+            f"{'was' if asked - count == 1 else 'were'} (or the site skipped "
+            f"{'it' if asked - count == 1 else 'them'})"
+        )
+    if action == "add_tag":
+        return f"tag “{tag}” added to {tickets}" if tag else f"tag added to {tickets}"
+    done = "closed" if action == "close" else "deleted"
+    if count is None or count >= asked:
+        return f"{tickets} {done}"
+    missing = asked - count
+    return (
+        f"{count} of {tickets} {done}; {missing} no longer "
+        f"{'exists' if missing == 1 else 'exist'} or {'is' if missing == 1 else 'are'} not yours"
+    )
 
 
 def _after_bulk(request: HttpRequest, back: str) -> HttpResponse:

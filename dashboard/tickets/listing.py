@@ -26,7 +26,10 @@ from dashboard.fluent.support import Ticket
 from dashboard.pages import record_errors, user_sites
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
-from dashboard.tickets.query import OVERDUE, PER_PAGE, InboxQuery
+from dashboard.tickets import previews
+from dashboard.tickets.query import OVERDUE, PER_PAGE, WAITING, InboxQuery
+from dashboard.tickets.search import SearchNote, load_search, searches_customers
+from dashboard.tickets.search import status_counts as search_status_counts
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -54,6 +57,7 @@ def sort_key(sort: str, ticket: Ticket) -> tuple:
 class Row:
     site: Site
     ticket: Ticket
+    preview: previews.Preview | None = None  # the latest message, when not the opening one
 
     @property
     def key(self) -> str:
@@ -78,6 +82,7 @@ class InboxPage:
     next_cursor: str = ""
     skipped: list[Site] = field(default_factory=list)  # filter cannot match there
     essentials: support.Essentials | None = None  # one site's dropdown values
+    search: SearchNote | None = None  # what a search looked at (see tickets/search.py)
 
     @property
     def previous(self) -> int:
@@ -225,27 +230,39 @@ def load_merged(
 
 
 def load(request: HttpRequest, query: InboxQuery, *, cursor: str = "") -> InboxPage:
+    page = _load_rows(request, query, cursor=cursor)
+    previews.attach(page.rows)
+    return page
+
+
+def _load_rows(request: HttpRequest, query: InboxQuery, *, cursor: str = "") -> InboxPage:
     refresh = request.GET.get("refresh") == "1"
     sites = [site for site in user_sites(request) if not site.needs_reconnect]
     if query.site_id:
         sites = [site for site in sites if site.pk == query.site_id]
         if not sites:
             return InboxPage(rows=[], total=0)
-    if query.sort == OVERDUE:
+    if searches_customers(query):
+        return load_search(sites, query, cursor=cursor, refresh=refresh)
+    if query.sort in (OVERDUE, WAITING):
         return load_overdue(sites, query, cursor=cursor, refresh=refresh)
     if query.site_id:
         return load_single(sites[0], query, refresh=refresh)
     return load_merged(sites, query, cursor=cursor, refresh=refresh)
 
 
-# "Overdue first": the due time is computed here from each ticket's own times and the site's SLA
-# targets, so no site can sort by it. Each site's waiting list is read whole (bounded, cached
-# like every list) and sorted here; the cursor then works as for any merge.
+# "Overdue first" and "Oldest waiting" are computed here, so no site can sort by them: the due
+# time comes from each ticket's own times and the site's SLA targets, and "waiting" depends on
+# which of the customer and the agent wrote last (the plugin's last_customer_response order puts
+# a ticket the agent answered long ago before one whose customer waits since yesterday). Each
+# site's list for the tab and filters is read whole (bounded, cached like every list) and sorted
+# here; the cursor then works as for any merge. Both are orders, not filters: the tabs and their
+# counts stay those of the status chosen.
 def load_overdue(
     sites: list[Site], query: InboxQuery, *, cursor: str = "", refresh: bool = False
 ) -> InboxPage:
     offsets = parse_cursor(cursor, sites)
-    key = _overdue_key(sites)
+    key = _overdue_key(sites) if query.sort == OVERDUE else _waiting_first_key
     calls, skipped = {}, []
     for site in sites:
         ticket_query = query.for_site(site)
@@ -255,7 +272,13 @@ def load_overdue(
         calls[site.pk] = partial(
             support.ticket_list_whole, client_for(site), query=ticket_query, refresh=refresh
         )
+    essentials = None
+    if query.site_id and calls:
+        # One site's list keeps its filter dropdowns whatever the sort.
+        calls["essentials"] = partial(support.essentials_get, client_for(sites[0]))
     outcomes = run_parallel(calls)
+    if "essentials" in outcomes:
+        essentials = outcomes.pop("essentials").value
     by_site = {site.pk: site for site in sites}
     failures = [Failure(by_site[pk], o.error) for pk, o in outcomes.items() if not o.ok]
     record_errors([f.site for f in failures], [f.error for f in failures])
@@ -276,7 +299,17 @@ def load_overdue(
         failures=failures,
         next_cursor=next_cursor,
         skipped=skipped,
+        essentials=essentials,
     )
+
+
+def _waiting_first_key(row: Row) -> tuple:
+    """Tickets waiting for an agent first, the longest wait (as each row shows it) first; then
+    the others in the order the site gave them (last customer message, oldest first)."""
+    since = row.ticket.customer_waiting_since
+    if since is not None:
+        return (False, since.timestamp())
+    return (True, *sort_key("waiting", row.ticket))
 
 
 def _overdue_key(sites: list[Site]) -> Callable[[Row], tuple]:
@@ -313,7 +346,7 @@ def load_counts(request: HttpRequest, query: InboxQuery) -> Counts:
     calls = {}
     for site in sites:
         client = client_for(site)
-        if site in scoped:
+        if site in scoped and not searches_customers(query):
             for status in COUNTED_STATUSES:
                 ticket_query = replace(query, status=status).for_site(site)
                 if ticket_query is not None:
@@ -321,7 +354,7 @@ def load_counts(request: HttpRequest, query: InboxQuery) -> Counts:
                         support.ticket_count, client, query=ticket_query
                     )
         # A site's open count is its new + active tab counts when those are unfiltered.
-        derived_open = site in scoped and not query.is_filtered and query.sort != OVERDUE
+        derived_open = site in scoped and not query.is_filtered
         views = {
             **({} if derived_open else {"open": InboxQuery()}),
             "mine": InboxQuery(agent="me"),
@@ -340,6 +373,8 @@ def load_counts(request: HttpRequest, query: InboxQuery) -> Counts:
         return sum(good) if good else (0 if not values else None)
 
     by_status = {status: total(status, scoped) for status in COUNTED_STATUSES}
+    if searches_customers(query):
+        by_status.update(search_status_counts(scoped, query))
     if by_status["new"] is not None and by_status["active"] is not None:
         by_status["open"] = by_status["new"] + by_status["active"]
     else:

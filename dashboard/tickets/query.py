@@ -33,9 +33,10 @@ SORT_CHOICES = [
     ("priority", "Priority"),
     ("overdue", "Overdue first"),
 ]
-# "Overdue first" is ours (SLA targets live in the dashboard): each site lists its waiting
-# tickets oldest customer message first, and the merge orders them by due time.
+# "Overdue first" is ours (SLA targets live in the dashboard), and "Oldest waiting" needs to know
+# who wrote last: both are sorted here, from each site's whole list (see listing.load_overdue).
 OVERDUE = "overdue"
+WAITING = "waiting"
 
 
 class InboxForm(forms.Form):
@@ -142,14 +143,14 @@ class InboxQuery:
             agent = str(site.agent_person_id)
         overdue = self.sort == OVERDUE
         return TicketQuery(
-            status_type="open" if overdue else self.status,
+            # A sort only orders the tickets of the chosen tab: it never changes which they are.
+            status_type=self.status,
             agent=agent,
             priority=self.priority,
             mailbox_id=self.mailbox_id,
             product_id=self.product_id,
             tag_id=self.tag_id,
-            # Only tickets waiting for an agent have an SLA clock running.
-            waiting=self.waiting or overdue,
+            waiting=self.waiting,
             search=self.search,
             sort="waiting" if overdue else self.sort,
         )

@@ -39,7 +39,8 @@ from dashboard.pagecache import cached_page, one_time_token
 from dashboard.pages import record_errors, upstream_error, user_site, user_sites
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
-from dashboard.tickets import models
+from dashboard.tickets import models, previews
+from dashboard.tickets import presence as viewing
 from dashboard.tickets.conversation import (
     Message,
     arrived_since,
@@ -137,6 +138,8 @@ def context(
     **extra: Any,
 ) -> dict[str, Any]:
     query, from_qs = origin(request)
+    if thread is not None:
+        previews.remember_thread(site.pk, thread)
     me = essentials.agent(site.agent_person_id) if essentials else None
     ticket = thread.ticket if thread else TicketRef(id=ticket_id)
     last_seen = newest_id(thread) if thread else 0
@@ -235,12 +238,22 @@ def presence(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse
     caught when the agent sends (see ``reply``), which costs the site no extra call per poll."""
     site = user_site(request, site_id)
     client = client_for(site)
-    outcomes = run_parallel(
-        {
-            "viewers": partial(support.live_activity_get, client, ticket_id=ticket_id),
-            "me": partial(support.me_get, client),
-        }
-    )
+    view = viewing.view_id(request.GET.get("view"))
+    who = (request.user.pk, site.pk, ticket_id)
+    with viewing.one_at_a_time(*who):
+        if viewing.has_left(*who, view):
+            # The page was left while this check was on its way: asking would register the
+            # agent as viewing again.
+            return render(request, f"{PAGE}#presence", {"viewers": []})
+        outcomes = run_parallel(
+            {
+                "viewers": partial(support.live_activity_get, client, ticket_id=ticket_id),
+                "me": partial(support.me_get, client),
+            }
+        )
+        if viewing.has_left(*who, view):
+            # Left meanwhile through another process: undo the registration just made.
+            _leave_site(site, ticket_id)
     record_errors([site], [outcomes["viewers"].error])
     me = outcomes["me"].value
     my_email = (me.email or (me.person.email if me.person else "")).lower() if me else ""
@@ -252,12 +265,20 @@ def presence(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse
 def leave(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
     """The agent moved on to another page: stop showing them as viewing the ticket."""
     site = user_site(request, site_id)
+    who = (request.user.pk, site.pk, ticket_id)
+    viewing.mark_left(*who, viewing.view_id(request.POST.get("view")))
+    # After any presence check of this ticket already under way, so the DELETE comes last.
+    with viewing.one_at_a_time(*who):
+        _leave_site(site, ticket_id)
+    return HttpResponse(status=204)
+
+
+def _leave_site(site: Site, ticket_id: int) -> None:
     try:
         support.live_activity_leave(client_for(site), ticket_id=ticket_id)
     except UpstreamError as error:
         # Best effort: the plugin forgets viewers after a minute anyway.
         record_errors([site], [error])
-    return HttpResponse(status=204)
 
 
 # The composer

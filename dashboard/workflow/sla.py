@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
 
-from dashboard.templatetags.ui import compact_duration
+from dashboard.durations import compact_duration
 
 Kind = Literal["first_response", "next_reply"]
 

@@ -209,6 +209,15 @@
     }
   });
 
+  /* This page view's id, sent with each presence check and with leaving: a check still on its
+     way when the agent leaves must not register them as viewing again (tickets/presence.py). */
+  const viewId = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) =>
+    b.toString(16).padStart(2, "0"),
+  ).join("");
+  document.addEventListener("htmx:configRequest", (event) => {
+    if (event.detail.elt && event.detail.elt.id === "presence") event.detail.parameters.view = viewId;
+  });
+
   /* Moving on to another page (back, next, a customer's other ticket): tell the site we stopped
      viewing, so colleagues are not warned in vain. Closing the tab is left to the plugin, which
      forgets viewers after a minute. */
@@ -227,6 +236,7 @@
     fetch(page.dataset.leaveUrl, {
       method: "POST",
       headers: { "X-CSRFToken": token },
+      body: new URLSearchParams({ view: viewId }),
       credentials: "same-origin",
       keepalive: true,
     }).catch(() => {});

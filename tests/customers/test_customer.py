@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from django.urls import reverse
 
 from tests.conftest import connect
@@ -172,3 +174,51 @@ def test_delete_on_a_site_without_the_route_says_it_is_not_available(agent_clien
     page = agent_client.get(reverse("customers:customer", args=[acme.pk, olivia["id"]]))
     assert "Deleting customers is not available on this site." in page.content.decode()
     assert url not in page.content.decode()
+
+
+def test_edit_of_a_postcode_changes_only_the_postcode(agent_client, acme, sim):
+    """The plugin's PUT writes NULL into every column it is not sent: nothing the form does
+    not show may be lost (seq_customer_partial), and the IPs cannot be sent (seq_customer_full)."""
+    olivia = customer_by_email(sim.acme, OLIVIA)
+    olivia.update(
+        title="Office Manager", status="active", user_id=42, remote_uid="0", hash="abc123",
+        address_line_1="12 Harbour Road", city="Bristol", zip="BS1 4DJ", country="GB",
+        note="Prefers email.", avatar="https://example.com/olivia.png",
+        ip_address="203.0.113.7", last_ip_address="198.51.100.23",
+    )  # fmt: skip
+    before = dict(olivia)
+    url = reverse("customers:edit", args=[acme.pk, olivia["id"]])
+
+    response = agent_client.post(url, form_data(olivia, zip="BS1 5AA"))
+
+    assert response.status_code == 302
+    saved = sim.acme.site.customers[olivia["id"]]
+    changed = {k: (before[k], v) for k, v in saved.items() if v != before[k]}
+    assert changed.pop("updated_at")
+    # The IP addresses are the one loss the plugin forces on any edit; the page says so.
+    assert changed == {
+        "zip": ("BS1 4DJ", "BS1 5AA"),
+        "ip_address": ("203.0.113.7", None),
+        "last_ip_address": ("198.51.100.23", None),
+    }
+
+
+def test_edit_leaves_empty_fields_empty_rather_than_blank_strings(agent_client, acme, sim):
+    olivia = customer_by_email(sim.acme, OLIVIA)
+    olivia.update(title=None, address_line_2=None, state=None)
+    url = reverse("customers:edit", args=[acme.pk, olivia["id"]])
+
+    agent_client.post(url, form_data(olivia, city="Perth"))
+
+    saved = sim.acme.site.customers[olivia["id"]]
+    assert saved["city"] == "Perth"
+    assert (saved["title"], saved["address_line_2"], saved["state"]) == (None, None, None)
+
+
+def test_edit_form_says_that_the_site_clears_ip_addresses(agent_client, acme, sim):
+    olivia = customer_by_email(sim.acme, OLIVIA)
+
+    page = agent_client.get(reverse("customers:edit", args=[acme.pk, olivia["id"]]))
+
+    note = page.content.decode().split('id="customer-ip-note">')[1].split("</p>")[0]
+    assert "clears a customer's recorded IP addresses" in html.unescape(note)

@@ -5,10 +5,14 @@ to /tmp/shots/thread/ (1440 px and 390 px wide)."""
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from django.core.signals import request_finished, request_started
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -243,10 +247,36 @@ def test_next_previous_and_back_keep_the_list(logged_in_page, live_server, acme,
     expect(page.locator("a[rel=prev]")).to_be_visible()
     page.keyboard.press("k")
     page.wait_for_url(re.compile(re.escape(hrefs[1].split("?")[0])))
-    # Leaving tells the site we stopped viewing the ticket.
-    with page.expect_request(re.compile(r"/leave/$")) as leaving:
-        page.keyboard.press("Escape")
-    assert leaving.value.method == "POST"
-    page.wait_for_url(re.compile(r"/\?site=\d+&sort=newest$"))
-    page.wait_for_load_state("networkidle")
+    # Leaving tells the site we stopped viewing the ticket. The page's presence check may still
+    # be on its way (it starts as the page loads), and it must not register us again. The leave
+    # is sent as the browser moves on, so the browser never sees its answer and the inbox
+    # loading is no sign that it was handled: wait for the server to have handled it.
+    with handled_by_server(r"/leave/$") as left:
+        with page.expect_request(re.compile(r"/leave/$")) as leaving:
+            page.keyboard.press("Escape")
+        assert leaving.value.method == "POST"
+        page.wait_for_url(re.compile(r"/\?site=\d+&sort=newest$"))
+        assert left.wait(timeout=30)
     assert 1 not in sim.acme.site.viewers.get(int(hrefs[1].split("/")[4]), {})
+
+
+@contextmanager
+def handled_by_server(path: str) -> Iterator[threading.Event]:
+    """An event set once the live server has finished a request whose path matches."""
+    done = threading.Event()
+    local = threading.local()
+
+    def started(sender, environ, **kwargs) -> None:
+        local.match = bool(re.search(path, environ.get("PATH_INFO", "")))
+
+    def finished(sender, **kwargs) -> None:
+        if getattr(local, "match", False):
+            done.set()
+
+    request_started.connect(started, weak=False)
+    request_finished.connect(finished, weak=False)
+    try:
+        yield done
+    finally:
+        request_started.disconnect(started)
+        request_finished.disconnect(finished)

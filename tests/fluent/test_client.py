@@ -145,7 +145,7 @@ def test_parallel_reads_take_about_the_slowest_calls_time(acme, academy, beta, s
         site.pk: partial(support.ticket_list, client_for(site), query=ALL)
         for site in (acme, academy, beta)
     }
-    calls["essentials"] = partial(support.essentials_get, client_for(acme))
+    calls["me"] = partial(support.me_get, client_for(acme))
     started = time.perf_counter()
     outcomes = run_parallel(calls)
     elapsed = time.perf_counter() - started

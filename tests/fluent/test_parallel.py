@@ -32,7 +32,7 @@ def test_waiting_work_runs_in_the_request_thread_while_the_sites_answer(acme, si
         outcomes = run_parallel(
             {
                 "page": partial(support.ticket_list, client, query=ALL),
-                "essentials": partial(support.essentials_get, client),
+                "me": partial(support.me_get, client),
             }
         )
     assert all(outcome.ok for outcome in outcomes.values())
@@ -67,7 +67,7 @@ def test_waiting_work_is_done_once_across_several_rounds_of_calls(acme, sim):
             run_parallel(
                 {
                     "page": partial(support.ticket_list, client, query=ALL, refresh=True),
-                    "essentials": partial(support.essentials_get, client),
+                    "me": partial(support.me_get, client),
                 }
             )
     assert runs == [1]

@@ -59,7 +59,10 @@ def test_default_scale_and_realistic_mix() -> None:
     assert statuses == {"new", "active", "closed"}
     kinds = {r["conversation_type"] for r in site.responses.values()}
     assert kinds == {"response", "note", "internal_info"}
-    assert min(site.customers) > max(site.agents)
+    # The four seeded staff come first; the agent without a name joined after the customers.
+    staff = sorted(site.agents)
+    assert min(site.customers) > max(staff[:4]) and max(site.customers) < staff[4]
+    assert site.agents[staff[4]]["first_name"] == site.agents[staff[4]]["last_name"] == ""
     newest = max(site.tickets.values(), key=lambda t: t["created_at"])
     assert (NOW - newest["created_at"]).total_seconds() < 6 * 3600
 
@@ -170,12 +173,22 @@ def test_unknown_order_by_answers_500_leaking_sql(sim: Any) -> None:
     assert "Unknown column 'nope'" in response.json()["message"]
 
 
-def test_search_finds_by_customer_email_and_by_id(sim: Any) -> None:
+def test_search_matches_ticket_text_and_id_but_not_the_customer(sim: Any) -> None:
+    # As the plugin (seq_search_*): title, opening content, slug and id only.
     site = sim.acme.site
     ticket = site.tickets[5]
-    email = site.store.persons[ticket["customer_id"]]["email"]
-    assert 5 in all_ids(sim.acme, search=email)
-    assert 5 in all_ids(sim.acme, search="5")
+    customer = site.store.persons[ticket["customer_id"]]
+    assert set(all_ids(sim.acme, search=customer["email"])) == set()
+    assert set(all_ids(sim.acme, search=customer["last_name"])) == {
+        t["id"]
+        for t in site.tickets.values()
+        if customer["last_name"].lower() in (t["title"] + t["content"]).lower()
+    }
+    assert 5 in set(all_ids(sim.acme, search="5"))
+    assert set(all_ids(sim.acme, search="#5")) == set()
+    assert set(all_ids(sim.acme, search="id:5")) == {5}
+    mine = {t["id"] for t in site.tickets.values() if t["customer_id"] == customer["id"]}
+    assert set(all_ids(sim.acme, search=f"customer_id:{customer['id']}")) == mine
 
 
 def test_ten_thousand_tickets_page_answers() -> None:

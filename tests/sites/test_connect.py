@@ -199,6 +199,20 @@ def test_other_users_cannot_see_or_edit_a_site(client, other_user, acme):
     assert acme.label not in client.get(reverse("sites:list")).content.decode()
 
 
+def test_an_address_without_scheme_on_a_site_without_tls_asks_for_the_scheme(
+    agent_client, user, sim
+):
+    admin = sim.acme.site.users["admin"]
+    address = sim.acme.base_url.removeprefix("http://")
+    response = post_connect(agent_client, base_url=address, app_password=admin.app_password)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "The address needs http:// or https://." in page
+    assert f"enter http://{address}" in page
+    assert "certificate" not in page
+    assert not Site.objects.filter(owner=user).exists()
+
+
 class _Recorder(http.server.BaseHTTPRequestHandler):
     """A server of someone's choosing: it keeps every Authorization header it is sent."""
 

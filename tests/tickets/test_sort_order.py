@@ -81,8 +81,9 @@ SINGLE_SITE = {
     [
         # updated_at DESC; A and C tie, in ascending id order.
         ("", ["B", "A", "C", "D"]),
-        # last_customer_response ASC, never-answered first; A and D tie.
-        ("waiting", ["B", "C", "A", "D"]),
+        # Waiting tickets first, longest wait first (A and D tie, ascending id), then the
+        # ticket no customer message is waiting on.
+        ("waiting", ["C", "A", "D", "B"]),
         # created_at DESC; B and D tie.
         ("newest", ["B", "D", "C", "A"]),
         # created_at ASC; B and D tie.
@@ -137,7 +138,7 @@ def _three_sites(sim, acme, academy, beta, field: str, values: dict[str, dict[st
             "waiting",
             "last_customer_response",
             {"acme-1": at(-2), "acme-2": at(-9), "academy-1": None, "beta-1": at(-5)},
-            ["academy-1", "acme-2", "beta-1", "acme-1"],
+            ["acme-2", "beta-1", "acme-1", "academy-1"],
         ),
         (
             "newest",

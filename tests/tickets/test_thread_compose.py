@@ -40,7 +40,7 @@ def test_reply_is_escaped_linked_posted_and_shown_at_once(agent_client, acme, si
     assert response.status_code == 200
     (row,) = posted(sim.acme, ticket_id, "Zoë")
     assert row["conversation_type"] == "response" and row["person_id"] == 1
-    assert "&lt;b&gt;Zoë&lt;/b&gt; &amp; team" in row["content"]
+    assert "&lt;b&gt;Zoë&lt;/b&gt; &#038; team" in row["content"]
     assert '<a href="https://example.com/help"' in row["content"]
     html = response.content.decode()
     # The new message is in the swapped conversation, the composer is empty and marked sent.

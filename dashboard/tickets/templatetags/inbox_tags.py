@@ -53,8 +53,11 @@ def ticket_row(context, row: Row, query: InboxQuery, show_site: bool = True) -> 
     suffix = context.get("_from_list")
     if suffix is None:
         suffix = context["_from_list"] = from_list(query)
-    preview = ticket.preview_response
-    body = preview.content if preview and not preview.is_activity else ticket.content
+    if row.preview is not None:
+        note = '<span class="row-note">Note:</span> ' if row.preview.is_note else ""
+        excerpt = note + _text(row.preview.text)
+    else:
+        excerpt = _text(html_to_text(ticket.content, limit=140))
     customer = ticket.customer
     agent = _text(ticket.agent.name) if ticket.agent else _UNASSIGNED
     if ticket.is_waiting:
@@ -74,7 +77,7 @@ def ticket_row(context, row: Row, query: InboxQuery, show_site: bool = True) -> 
         f'class="row-check" aria-label="Select ticket #{ticket.id}">{site_cell}'
         f'<span class="row-main"><a class="row-title" href="{_text(href)}">'
         f'<span class="row-number">#{ticket.id}</span> {_text(ticket.title)}</a>'
-        f'<span class="row-excerpt">{_text(html_to_text(body, limit=140))}</span>'
+        f'<span class="row-excerpt">{excerpt}</span>'
         f'<span class="row-meta">{status_pill(ticket.status)}{priority_label(ticket.priority)}'
         f'{sla_badge(context, site, ticket)}{tags}<span class="row-agent">{agent}</span></span>'
         f'</span><span class="row-customer">{avatar(customer, "sm")}'

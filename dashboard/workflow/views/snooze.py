@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from dashboard.durations import compact_duration
 from dashboard.fluent import support
 from dashboard.fluent.errors import (
     AuthError,
@@ -25,7 +26,6 @@ from dashboard.fluent.support import Ticket
 from dashboard.pages import record_errors, upstream_error, user_site
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
-from dashboard.templatetags.ui import compact_duration
 from dashboard.workflow import services, sla
 from dashboard.workflow.forms import SnoozeForm
 from dashboard.workflow.models import Snooze

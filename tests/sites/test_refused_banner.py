@@ -1,0 +1,23 @@
+"""The banner of a site whose Application Password was refused says what it really means."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+
+def test_refused_password_banner_matches_what_the_pages_still_show(agent_client, acme, sim):
+    ticket_id = max(sim.acme.site.tickets)
+    thread = reverse("tickets:thread", args=[acme.pk, ticket_id])
+    agent_client.get(thread)
+    sim.acme.site.set_app_password("admin", "zzzz zzzz zzzz zzzz zzzz zzzz")
+    agent_client.get("/", {"refresh": "1"})
+    acme.refresh_from_db()
+    assert acme.needs_reconnect
+
+    page = agent_client.get(thread).content.decode()
+    # The thread read before the refusal is still on screen...
+    assert sim.acme.site.tickets[ticket_id]["title"] in page
+    # ...so the banner must not claim the site's tickets are hidden.
+    assert "not shown" not in page
+    assert "the inbox leaves its tickets out, its pages show the last copy read" in page
+    assert reverse("sites:edit", args=[acme.pk]) in page
