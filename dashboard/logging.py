@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import re
 
+from django.views.debug import SafeExceptionReporterFilter
+
 # HTTP Basic credentials and WordPress Application Passwords (six groups of four, with or
 # without spaces) are masked wherever they appear in a message or its arguments.
 _PATTERNS = [
@@ -34,3 +36,24 @@ class RedactSecretsFilter(logging.Filter):
             record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
         return True
+
+
+class SecretsExceptionReporterFilter(SafeExceptionReporterFilter):
+    """Hide secrets on Django's error page and in error reports, with DEBUG on as well.
+
+    Django's own filter steps aside when DEBUG is on, so a developer's error page showed the
+    Application Password that was being posted or probed. This one always applies
+    ``sensitive_post_parameters``/``sensitive_variables``, and also hides any frame variable
+    whose name says it holds a secret (``auth`` is how requests passes Basic credentials).
+    """
+
+    hidden_variables = re.compile(r"(?i)pass|secret|token|key|auth|credential|signature")
+
+    def is_active(self, request) -> bool:
+        return True
+
+    def get_traceback_frame_variables(self, request, tb_frame):
+        return [
+            (name, self.cleansed_substitute if self.hidden_variables.search(name) else value)
+            for name, value in super().get_traceback_frame_variables(request, tb_frame)
+        ]

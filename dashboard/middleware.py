@@ -6,6 +6,7 @@ import time
 import zoneinfo
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -29,7 +30,8 @@ class SecurityHeadersMiddleware:
 
 class UpstreamTimingMiddleware:
     """Open a trace of upstream calls for each request and report it in ``Server-Timing``:
-    total time in the app, time spent waiting on sites, calls made and cache hits."""
+    total time in the app, time spent waiting on sites, calls made and cache hits (with DEBUG
+    on, or to staff users)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -41,6 +43,10 @@ class UpstreamTimingMiddleware:
         with upstream_trace.collect(refresh=refresh) as trace:
             request.upstream_trace = trace
             response = self.get_response(request)
+        # The figures say how the dashboard talks to its sites: for developers and staff only.
+        user = getattr(request, "user", None)
+        if not (settings.DEBUG or (user is not None and user.is_staff)):
+            return response
         total_ms = (time.perf_counter() - started) * 1000
         response.headers["Server-Timing"] = (
             f"app;dur={total_ms:.1f}, upstream;dur={trace.upstream_seconds * 1000:.1f}, "

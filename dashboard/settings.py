@@ -17,6 +17,8 @@ import django
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
+from dashboard.datadir import make_private
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -73,8 +75,7 @@ def _local_secret(path: Path, make: callable) -> str:
 DEBUG = env_bool("DEBUG", False)
 
 # The local data folder holds the SQLite database, the upstream cache and development keys.
-DATA_DIR = Path(env_str("DATA_DIR") or BASE_DIR / "var")
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR = make_private(Path(env_str("DATA_DIR") or BASE_DIR / "var"))
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
@@ -169,6 +170,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dashboard.accounts.middleware.SessionSecurityMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "dashboard.middleware.UserTimezoneMiddleware",
@@ -252,6 +254,9 @@ LOGIN_URL = "login"
 # Failed logins allowed per username and per client address in 15 minutes.
 LOGIN_FAILURES_PER_USER = env_int("LOGIN_FAILURES_PER_USER", 5)
 LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20)
+# Proxies in front of the app that append the client's address to X-Forwarded-For (the Heroku
+# router is one). The login throttle reads that many entries from the right; 0 uses the peer.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -274,6 +279,9 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # X-Forwarded-Proto; without SECURE_PROXY_SSL_HEADER the SSL redirect would loop.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)
+# Seconds without a request from the person (timed refreshes do not count) before a login ends;
+# each request slides it. 0 turns it off, leaving only SESSION_COOKIE_AGE.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 60 * 30)
 CSRF_COOKIE_HTTPONLY = True  # htmx reads the token from the page, never from the cookie.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -288,7 +296,9 @@ SECURE_CSP = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'"],
-    "img-src": ["'self'", "https:", "data:"],
+    # Images come from the dashboard itself (attachment previews, initials), plus Gravatar
+    # when AVATARS=gravatar (added below): no other host learns who reads a ticket.
+    "img-src": ["'self'", "data:"],
     "font-src": ["'self'"],
     "connect-src": ["'self'"],
     "form-action": ["'self'"],
@@ -325,6 +335,14 @@ UPSTREAM_CACHE_TTL = {
 # How long an expired answer may still be shown (marked stale) when the site is unreachable.
 UPSTREAM_STALE_MAX_AGE = env_int("UPSTREAM_STALE_MAX_AGE", 60 * 60 * 24 * 7)
 
+# Avatars: "initials" (no picture is fetched from anywhere, so no customer's email hash leaves
+# the dashboard) or "gravatar" (Gravatar pictures the sites give, by the browser from Gravatar).
+AVATARS = env_str("AVATARS", "initials").lower()
+if AVATARS not in ("initials", "gravatar"):
+    raise ImproperlyConfigured(f"AVATARS must be initials or gravatar, not {AVATARS!r}.")
+if AVATARS == "gravatar":
+    SECURE_CSP["img-src"].append("https://www.gravatar.com")
+
 # Waiting-time thresholds (hours) for highlighting and the team-lead buckets.
 WAITING_THRESHOLDS_HOURS = [
     int(h) for h in env_list("WAITING_THRESHOLDS_HOURS", "4,24,72") if h.isdigit()
@@ -358,6 +376,11 @@ LOGGING = {
         # a down site; the dashboard reports that itself, so only its errors are worth a line.
         "requests_cache": {"level": "ERROR"},
         "urllib3": {"level": "WARNING"},
+        # At DEBUG this logger writes whole template contexts (CSRF tokens, customers' emails)
+        # for every missing variable; nothing in it is worth that, whatever LOG_LEVEL says.
+        "django.template": {"level": "INFO"},
     },
 }
+# Error pages and reports hide posted and local secrets even with DEBUG on.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "dashboard.logging.SecretsExceptionReporterFilter"
 CSRF_FAILURE_VIEW = "dashboard.views.csrf_failure"

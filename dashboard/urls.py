@@ -20,4 +20,7 @@ urlpatterns = [
     path("", include("dashboard.tickets.urls")),
 ]
 
+# The admin's login form counts failures with the dashboard's throttle.
+admin.site.login_form = account_views.ThrottledAdminAuthenticationForm
+
 handler500 = "dashboard.views.server_error"

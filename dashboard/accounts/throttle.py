@@ -24,12 +24,27 @@ def _key(kind: str, value: str) -> str:
 
 
 def client_ip(request) -> str:
-    # Behind the host's proxy the client is the first X-Forwarded-For address; the proxy sets
-    # that header itself, so it is as trustworthy as SECURE_PROXY_SSL_HEADER.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and not settings.DEBUG:
-        return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The address the host's router saw, not one the client claims.
+
+    Each proxy in front of the app appends the address it received the request from to
+    X-Forwarded-For, so only the right-most ``TRUSTED_PROXY_COUNT`` entries were written by
+    proxies we trust; anything to their left came from the client and may be forged. With no
+    trusted proxy (a laptop, or gunicorn facing the internet) the socket's peer is the client.
+    """
+    count = settings.TRUSTED_PROXY_COUNT
+    peer = request.META.get("REMOTE_ADDR", "")
+    if count <= 0:
+        return peer
+    entries = [
+        entry.strip()
+        for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if entry.strip()
+    ]
+    if len(entries) < count:
+        # Fewer entries than trusted proxies: the request did not come through them all, so the
+        # header is not theirs and the peer is the best address we have.
+        return peer
+    return entries[-count]
 
 
 def is_locked(username: str, ip: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -12,21 +13,24 @@ from django.utils.decorators import method_decorator
 
 from dashboard.accounts import throttle
 
+THROTTLED = (
+    "Too many failed attempts. For your security, logging in is paused for 15 minutes. "
+    "Ask an administrator if you have forgotten your password."
+)
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "throttled": (
-            "Too many failed attempts. For your security, logging in is paused for 15 minutes. "
-            "Ask an administrator if you have forgotten your password."
-        ),
-    }
+
+class ThrottledMixin:
+    """Counts failures per username and per client address before any password is checked.
+
+    Shared by the dashboard's and the admin's login forms, so both draw on the same counters:
+    guessing through /admin/login/ gains nothing over the dashboard's form.
+    """
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         ip = throttle.client_ip(self.request)
         if throttle.is_locked(username, ip):
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+            raise forms.ValidationError(THROTTLED, code="throttled")
         try:
             cleaned = super().clean()
         except forms.ValidationError:
@@ -34,6 +38,14 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise
         throttle.clear(username)
         return cleaned
+
+
+class ThrottledAuthenticationForm(ThrottledMixin, AuthenticationForm):
+    pass
+
+
+class ThrottledAdminAuthenticationForm(ThrottledMixin, AdminAuthenticationForm):
+    pass
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -286,7 +286,8 @@ class Harness:
 
         users = get_user_model()
         for account in (self.all_sites, self.one_site):
-            users.objects.create_user(account.username, password=account.password)
+            # Staff, so the pages report their upstream calls in Server-Timing.
+            users.objects.create_user(account.username, password=account.password, is_staff=True)
 
     def _start_sites(self) -> None:
         from dashboard.simulator import SimulatedSite, SimulatorServer

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import fnmatch
+import ipaddress
 import json
 import random
 import re
@@ -532,6 +533,16 @@ class SimulatedSite:
     # ----------------------------------------------------------------- HTTP controls
     def _control(self, environ: dict[str, Any], start_response: Callable, path: str) -> list:
         method = environ.get("REQUEST_METHOD", "GET").upper()
+        if not _local_control(environ):
+            # The controls reset data, inject faults and change passwords: only a process on
+            # this machine may use them, and only by a loopback name, so that a web page
+            # rebinding its own name to 127.0.0.1 cannot reach them from a browser either.
+            payload = json.dumps({"error": "simulator controls answer on loopback only"})
+            start_response(
+                "403 Forbidden",
+                [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))],
+            )
+            return [payload.encode()]
         query = php_parse(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
         try:
             body = _read_body(environ)
@@ -571,8 +582,10 @@ class SimulatedSite:
                 out = {
                     "name": self.name,
                     "seed": self.seed,
+                    # Whether a user has a password, never the password: tests and tools
+                    # read passwords from the SimulatedSite object in their own process.
                     "users": {
-                        u.username: {"app_password": u.app_password, "role": u.role}
+                        u.username: {"has_app_password": bool(u.app_password), "role": u.role}
                         for u in self.users.values()
                     },
                 }
@@ -586,6 +599,26 @@ class SimulatedSite:
             [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))],
         )
         return [payload]
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip("[]").split("%")[0])
+    except ValueError:
+        return False
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return (mapped or ip).is_loopback
+
+
+def _local_control(environ: dict[str, Any]) -> bool:
+    """A loopback client that addressed the simulator by a loopback name."""
+    host = environ.get("HTTP_HOST", "")
+    if host.startswith("["):  # an IPv6 literal, with or without a port
+        name = host[1 : host.find("]")] if "]" in host else ""
+    else:
+        name = host.split(":")[0]
+    local_name = name.lower() == "localhost" or _is_loopback(name)
+    return local_name and _is_loopback(environ.get("REMOTE_ADDR", ""))
 
 
 _REASONS = {

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django import forms
 
 
@@ -37,7 +39,23 @@ class SiteForm(forms.Form):
         super().__init__(*args, **kwargs)
         if editing:
             self.fields["app_password"].required = False
-            self.fields["app_password"].help_text = "Leave empty to keep the stored password."
+            self.fields["app_password"].help_text = (
+                "Leave empty to keep the stored password; needed again if the address or "
+                "username changes."
+            )
+
+    def clean_base_url(self) -> str:
+        value = self.cleaned_data["base_url"].strip()
+        # urlsplit refuses a broken IPv6 literal and an out-of-range port with ValueError; say
+        # what is wrong under the field rather than fail the whole page.
+        try:
+            urlsplit(value if "://" in value else f"https://{value}").port  # noqa: B018
+        except ValueError:
+            raise forms.ValidationError(
+                "Enter a web address such as https://support.example.com; a port, if any, "
+                "is a number from 1 to 65535."
+            ) from None
+        return value
 
     def add_connect_error(self, error) -> None:
         field = error.field_name if error.field_name in self.fields else None

@@ -6,10 +6,11 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from dashboard.fluent import client as fluent_client
 from dashboard.fluent.client import FluentClient
-from dashboard.fluent.discovery import ConnectError, SiteInfo, probe
+from dashboard.fluent.discovery import ConnectError, SiteInfo, normalise_base_url, probe
 from dashboard.fluent.errors import AuthError, UpstreamError
 from dashboard.sites.models import Site, new_cache_token
 
@@ -29,6 +30,8 @@ def _apply(site: Site, info: SiteInfo) -> None:
     site.auth_failed_at = None
 
 
+# Every frame below holds the password (probe, requests' auth): hide them all.
+@sensitive_variables()
 def site_connect(
     *, owner, label: str, base_url: str, username: str, app_password: str
 ) -> tuple[Site, SiteInfo]:
@@ -55,10 +58,24 @@ def site_connect(
     return site, info
 
 
+@sensitive_variables()
 def site_update(
     *, site: Site, label: str, base_url: str, username: str, app_password: str = ""
 ) -> SiteInfo:
-    """Change a connection; an empty password keeps the stored one. Verified before saving."""
+    """Change a connection; an empty password keeps the stored one. Verified before saving.
+
+    The stored password is only ever sent back to the address and user it was given for: a
+    changed address or username needs the password typed again, or anyone holding a session
+    could have the dashboard send it to a server of their choice.
+    """
+    if not app_password and (
+        normalise_base_url(base_url) != site.base_url or username.strip() != site.username
+    ):
+        raise ConnectError(
+            "password_required",
+            "Enter the Application Password again: the address or username changed.",
+            field_name="app_password",
+        )
     password = app_password or site.app_password
     info = probe(base_url, username, password)
     if Site.objects.filter(owner=site.owner, base_url=info.base_url).exclude(pk=site.pk).exists():
@@ -76,6 +93,7 @@ def site_update(
     return info
 
 
+@sensitive_variables()
 def site_verify(*, site: Site) -> SiteInfo:
     try:
         info = probe(site.base_url, site.username, site.app_password)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -28,6 +29,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
     return render(request, "sites/list.html", {"sites": sites})
 
 
+@sensitive_post_parameters("app_password")
 def site_connect(request: HttpRequest) -> HttpResponse:
     form = SiteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -45,6 +47,7 @@ def site_connect(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "editing": False}, status=status)
 
 
+@sensitive_post_parameters("app_password")
 def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
     site = get_object_or_404(Site, pk=pk, owner=request.user)
     initial = {"label": site.label, "base_url": site.base_url, "username": site.username}

@@ -69,10 +69,14 @@ _GRAVATAR = re.compile(r"^https://(?:www\.|secure\.)?gravatar\.com/avatar/([0-9a
 
 
 def _picture_url(url: str) -> str:
-    """Gravatar pictures at the size we show, with no generated fallback image: when a person
-    has none, the initials underneath stay visible (and the URL is a third as long)."""
+    """With AVATARS=gravatar, Gravatar pictures at the size we show, with no generated fallback
+    image: when a person has none, the initials underneath stay visible (and the URL is a third
+    as long). Any other picture, and every picture with AVATARS=initials, is not shown: each
+    would tell another host who is looking at which customer."""
     match = _GRAVATAR.match(url)
-    return f"https://www.gravatar.com/avatar/{match.group(1)}?s=64&d=blank" if match else url
+    if settings.AVATARS != "gravatar" or not match:
+        return ""
+    return f"https://www.gravatar.com/avatar/{match.group(1)}?s=64&d=blank"
 
 
 @register.simple_tag
@@ -81,7 +85,7 @@ def avatar(person, size: str = "") -> SafeString:
     if person is None:
         return mark_safe("")
     css = f"avatar avatar-{size}" if size else "avatar"
-    picture = getattr(person, "picture", "")
+    picture = _picture_url(getattr(person, "picture", ""))
     name = getattr(person, "name", "")
     initials = getattr(person, "initials", "") or (name[:1].upper() or "?")
     key = getattr(person, "email", "") or name
@@ -93,7 +97,7 @@ def avatar(person, size: str = "") -> SafeString:
             css,
             tone_for(key),
             initials,
-            _picture_url(picture),
+            picture,
         )
     return format_html(
         '<span class="{} tone-{}" aria-hidden="true">{}</span>', css, tone_for(key), initials

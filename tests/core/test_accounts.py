@@ -61,3 +61,80 @@ def test_production_session_cookies_are_secure_and_http_only():
     assert settings.SESSION_COOKIE_HTTPONLY
     assert settings.CSRF_COOKIE_HTTPONLY
     assert settings.SESSION_COOKIE_SAMESITE == "Lax"
+
+
+def forged_login(client, username, password, forged_for, router_saw="203.0.113.7"):
+    """A login through one trusted proxy: the router appends the address it saw last."""
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        HTTP_X_FORWARDED_FOR=f"{forged_for}, {router_saw}",
+        REMOTE_ADDR="10.1.2.3",
+    )
+
+
+def test_a_forged_forwarded_for_cannot_extend_the_tries_from_one_address(
+    client, user, password, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.LOGIN_FAILURES_PER_IP = 3
+    # Each try claims a new client address on the left; the router's entry stays the same.
+    for n, name in enumerate(("a", "b", "c")):
+        forged_login(client, name, "wrong", forged_for=f"198.51.100.{n}")
+    response = forged_login(client, user.username, password, forged_for="198.51.100.99")
+    assert "Too many failed attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_address_the_router_saw_is_counted_apart_from_others(client, user, password, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.LOGIN_FAILURES_PER_IP = 3
+    for name in ("a", "b", "c"):
+        forged_login(client, name, "wrong", forged_for="198.51.100.1")
+    # Another real client behind the same router is not locked out by the first one's tries.
+    response = forged_login(
+        client, user.username, password, forged_for="198.51.100.1", router_saw="203.0.113.8"
+    )
+    assert response.status_code == 302
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(client, user, password, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    settings.LOGIN_FAILURES_PER_IP = 3
+    for n, name in enumerate(("a", "b", "c")):
+        client.post(
+            reverse("login"),
+            {"username": name, "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        )
+    response = client.post(
+        reverse("login"),
+        {"username": user.username, "password": password},
+        HTTP_X_FORWARDED_FOR="198.51.100.50",
+    )
+    assert "Too many failed attempts" in response.content.decode()
+
+
+def test_the_admin_login_is_throttled_like_the_dashboard_login(client, db, password, settings):
+    from django.contrib.auth import get_user_model
+
+    staff = get_user_model().objects.create_superuser("boss", "boss@example.test", password)
+    settings.LOGIN_FAILURES_PER_USER = 3
+    for _ in range(3):
+        client.post("/admin/login/", {"username": staff.username, "password": "wrong"})
+    response = client.post("/admin/login/", {"username": staff.username, "password": password})
+    assert response.status_code == 200
+    assert "Too many failed attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_failures_on_the_dashboard_form_also_lock_the_admin_form(client, db, password, settings):
+    from django.contrib.auth import get_user_model
+
+    staff = get_user_model().objects.create_superuser("boss", "boss@example.test", password)
+    settings.LOGIN_FAILURES_PER_USER = 3
+    for _ in range(3):
+        login(client, staff.username, "wrong")
+    response = client.post("/admin/login/", {"username": staff.username, "password": password})
+    assert "Too many failed attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -67,3 +68,75 @@ def test_production_settings_enforce_https_behind_the_proxy():
     assert settings.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
     assert settings.SESSION_COOKIE_SECURE is False  # overridden for tests only
     assert settings.SECURE_HSTS_SECONDS >= 31536000
+
+
+def test_the_web_process_does_not_trust_forwarded_headers_from_anyone():
+    # With --forwarded-allow-ips '*' gunicorn lets any client set the scheme and forwarder
+    # headers; Django reads X-Forwarded-Proto and X-Forwarded-For itself, counting proxies.
+    procfile = (settings.BASE_DIR / "Procfile").read_text()
+    assert "--forwarded-allow-ips" not in procfile
+
+
+def test_heroku_trusts_exactly_its_router():
+    import json
+
+    app = json.loads((settings.BASE_DIR / "app.json").read_text())
+    assert app["env"]["TRUSTED_PROXY_COUNT"]["value"] == "1"
+
+
+@contextlib.contextmanager
+def usual_umask():
+    """Start commands as a shell would (umask 022), not with this process's: the dashboard's
+    settings, loaded here, set 077."""
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def test_everything_in_the_data_folder_is_private(tmp_path):
+    data = tmp_path / "data"
+    env = {"DEBUG": "true", "DATA_DIR": str(data)}
+    with usual_umask():
+        assert manage("migrate", "--noinput", env=env, tmp_path=tmp_path).returncode == 0
+    # The file cache (login throttle) and one upstream cache, as the dashboard makes them.
+    script = (
+        "from django.core.cache import cache; cache.set('probe', 1); "
+        "from dashboard.fluent.client import _backend; "
+        "backend = _backend('site-1'); backend.responses['probe'] = b'x'"
+    )
+    with usual_umask():
+        result = manage("shell", "-c", script, env=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    found = {
+        path.relative_to(data).as_posix(): path.stat().st_mode & 0o777 for path in data.rglob("*")
+    }
+    assert "dashboard.sqlite3" in found and "secret_key.txt" in found
+    assert any(name.startswith("upstream-cache/") for name in found)
+    assert any(name.startswith("cache/") for name in found)
+    assert data.stat().st_mode & 0o777 == 0o700
+    for name, mode in found.items():
+        expected = 0o700 if (data / name).is_dir() else 0o600
+        assert mode == expected, f"{name} is {oct(mode)}"
+
+
+def test_a_data_folder_left_open_by_an_older_version_is_closed(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)
+    data.chmod(0o755)
+    manage("check", env={"DEBUG": "true", "DATA_DIR": str(data)}, tmp_path=tmp_path)
+    assert data.stat().st_mode & 0o777 == 0o700
+
+
+def test_collected_static_files_stay_readable_by_the_server(tmp_path):
+    static = tmp_path / "static"
+    env = {"DEBUG": "true", "DATA_DIR": str(tmp_path / "data"), "STATIC_ROOT": str(static)}
+    with usual_umask():
+        result = manage("collectstatic", "--noinput", env=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    paths = [static, *static.rglob("*")]
+    assert len(paths) > 3
+    for path in paths:
+        mode = path.stat().st_mode & 0o777
+        assert mode & 0o044 == 0o044, f"{path} is {oct(mode)}"

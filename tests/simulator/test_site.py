@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -597,3 +599,72 @@ def test_hostile_seed_is_deterministic() -> None:
     two = SimulatedSite(seed=5, hostile=True, now=NOW)
     assert one.tickets == two.tickets
     assert one.contacts == two.contacts
+
+
+# ------------------------------------------------------------------------- control routes
+def control(site, path: str, *, remote: str, host: str, method: str = "GET"):
+    answer: dict = {}
+
+    def start_response(status, headers):
+        answer["status"] = int(status.split()[0])
+
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": f"/__simulator__/{path}",
+        "QUERY_STRING": "",
+        "REMOTE_ADDR": remote,
+        "HTTP_HOST": host,
+        "wsgi.input": io.BytesIO(b""),
+        "CONTENT_LENGTH": "0",
+    }
+    body = b"".join(site(environ, start_response))
+    return answer["status"], json.loads(body)
+
+
+@pytest.mark.parametrize(
+    ("remote", "host"),
+    [
+        ("203.0.113.5", "127.0.0.1:8089"),  # another machine, bound to 0.0.0.0
+        ("10.0.0.7", "localhost:8089"),
+        ("127.0.0.1", "evil.example:8089"),  # a rebinding page in the local browser
+        ("127.0.0.1", "evil.example"),
+        ("127.0.0.1", ""),
+    ],
+)
+def test_controls_refuse_anyone_but_a_local_client_by_a_local_name(remote, host) -> None:
+    site = SimulatedSite(seed=1, now=NOW)
+    password = site.users["admin"].app_password
+    for path, method in (("state", "GET"), ("reset", "POST"), ("log", "GET")):
+        status, body = control(site, path, remote=remote, host=host, method=method)
+        assert status == 403
+        assert password not in json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    ("remote", "host"),
+    [
+        ("127.0.0.1", "127.0.0.1:8089"),
+        ("127.0.0.1", "localhost"),
+        ("::1", "[::1]:8089"),
+        ("::ffff:127.0.0.1", "localhost:8089"),
+    ],
+)
+def test_controls_answer_a_local_client_by_a_local_name(remote, host) -> None:
+    site = SimulatedSite(seed=1, now=NOW)
+    status, body = control(site, "state", remote=remote, host=host)
+    assert status == 200 and body["name"] == site.name
+
+
+def test_state_never_includes_passwords(sim: Any) -> None:
+    state = requests.get(sim.acme.base_url + "/__simulator__/state", timeout=5).json()
+    text = json.dumps(state)
+    for user in sim.acme.site.users.values():
+        assert not user.app_password or user.app_password not in text
+    assert state["users"]["admin"] == {"has_app_password": True, "role": "administrator"}
+
+
+def test_controls_over_http_refuse_a_foreign_host_header(sim: Any) -> None:
+    answer = requests.get(
+        sim.acme.base_url + "/__simulator__/state", headers={"Host": "evil.example"}, timeout=5
+    )
+    assert answer.status_code == 403

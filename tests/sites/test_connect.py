@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import http.server
 import socket
+import threading
 
 import pytest
 from django.test import Client
@@ -208,3 +211,72 @@ def test_an_address_without_scheme_on_a_site_without_tls_asks_for_the_scheme(
     assert f"enter http://{address}" in page
     assert "certificate" not in page
     assert not Site.objects.filter(owner=user).exists()
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """A server of someone's choosing: it keeps every Authorization header it is sent."""
+
+    seen: list[str] = []
+
+    def do_GET(self) -> None:
+        type(self).seen.append(self.headers.get("Authorization", ""))
+        self.send_response(404)
+        self.end_headers()
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def recorder():
+    _Recorder.seen = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_edit_to_a_new_address_needs_the_password_again(agent_client, acme, recorder):
+    stored = acme.app_password
+    response = agent_client.post(
+        reverse("sites:edit", args=[acme.pk]),
+        {
+            "label": "ACME",
+            "base_url": f"http://127.0.0.1:{recorder.server_address[1]}",
+            "username": "admin",
+            "app_password": "",
+        },
+    )
+    assert response.status_code == 422
+    assert "Enter the Application Password again" in response.content.decode()
+    # The stored password never left for the new address.
+    sent = " ".join(_Recorder.seen)
+    assert base64.b64encode(f"admin:{stored}".encode()).decode() not in sent
+    assert _Recorder.seen == []
+    acme.refresh_from_db()
+    assert acme.app_password == stored and acme.label != "ACME"
+
+
+def test_edit_to_a_new_username_needs_the_password_again(agent_client, acme, sim):
+    response = agent_client.post(
+        reverse("sites:edit", args=[acme.pk]),
+        {"label": "", "base_url": acme.base_url, "username": "maria", "app_password": ""},
+    )
+    assert response.status_code == 422
+    assert "Enter the Application Password again" in response.content.decode()
+    acme.refresh_from_db()
+    assert acme.username == "admin"
+
+
+@pytest.mark.parametrize(
+    "address", ["https://example.com:99999", "https://[::1", "http://[::1]:70000/wp-json"]
+)
+def test_a_malformed_address_is_a_form_error_not_a_crash(agent_client, acme, address):
+    for url in (reverse("sites:connect"), reverse("sites:edit", args=[acme.pk])):
+        response = agent_client.post(
+            url, {"base_url": address, "username": "admin", "app_password": "x"}
+        )
+        assert response.status_code == 422
+        assert "a port, if any, is a number from 1 to 65535" in response.content.decode()

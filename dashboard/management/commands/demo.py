@@ -1,6 +1,18 @@
-"""Start the dashboard with two simulated WordPress sites and a ready user: demo / demo."""
+"""Start the dashboard with two simulated WordPress sites and a ready user: demo / demo.
+
+Each demo keeps its data apart, by port: its own folder (``DATA_DIR/demo-<port>``) holding its
+SQLite database, caches and development keys, and no Redis. A second demo started by mistake
+on a busy port stops before touching anything; one on another port never sees the first's
+sites, sessions or cached answers.
+"""
 
 from __future__ import annotations
+
+import errno
+import os
+import socket
+import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -38,6 +50,10 @@ class Command(BaseCommand):
             raise CommandError(
                 "The demo's sites run on 127.0.0.1: set DEBUG=true or UPSTREAM_ALLOW_PRIVATE=true."
             )
+        # Before anything else: a demo already running on this port keeps its sites.
+        check_port_free(port)
+        if os.environ.get(DEMO_PORT_VARIABLE) != str(port):
+            self._restart_with_own_data(port, latency_ms)
         call_command("migrate", interactive=False, verbosity=0)
         servers = []
         for spec in DEMO_SITES:
@@ -69,6 +85,26 @@ class Command(BaseCommand):
             for server in servers:
                 server.stop()
 
+    def _restart_with_own_data(self, port: int, latency_ms: int) -> None:
+        """Run this command again with the demo's own data folder, database and no Redis.
+
+        Settings are read once per process, so the folder is chosen in a fresh one: exec keeps
+        the process id, the terminal and Ctrl-C as they were.
+        """
+        data = demo_data_dir(port)
+        env = {
+            **os.environ,
+            DEMO_PORT_VARIABLE: str(port),
+            "DATA_DIR": str(data),
+            "DATABASE_URL": f"sqlite:///{data / 'dashboard.sqlite3'}",
+        }
+        env.pop("REDIS_URL", None)
+        self.stdout.write(f"Demo data: {data}")
+        self.stdout.flush()
+        manage = str(Path(settings.BASE_DIR) / "manage.py")
+        arguments = ["demo", "--port", str(port), "--latency-ms", str(latency_ms)]
+        os.execve(sys.executable, [sys.executable, manage, *arguments], env)  # noqa: S606
+
     def _demo_user(self):
         users = get_user_model()
         user, _created = users.objects.get_or_create(
@@ -78,3 +114,26 @@ class Command(BaseCommand):
         user.is_staff = user.is_superuser = True
         user.save()
         return user
+
+
+DEMO_PORT_VARIABLE = "DASHBOARD_DEMO_PORT"
+
+
+def demo_data_dir(port: int) -> Path:
+    return Path(settings.DATA_DIR) / f"demo-{port}"
+
+
+def check_port_free(port: int) -> None:
+    """Fail with a clear message when something already listens on the dashboard's port."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As runserver will: an old connection in TIME_WAIT does not make the port busy.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise CommandError(f"Cannot use port {port}: {error.strerror}.") from None
+            raise CommandError(
+                f"Port {port} is already in use (another demo or server?). Nothing was changed; "
+                f"stop it, or start this demo on another port: manage.py demo --port {port + 1}"
+            ) from None

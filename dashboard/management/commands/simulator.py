@@ -50,7 +50,10 @@ class Command(BaseCommand):
         self.stdout.write(f"REST root: {server.base_url}/wp-json/")
         for user in site.users.values():
             self.stdout.write(f"  {user.role:<13} {user.username}: {user.app_password}")
-        self.stdout.write("Controls: POST /__simulator__/reset, /latency, /faults. Ctrl-C to stop.")
+        self.stdout.write(
+            "Controls (from this machine, by a loopback address): POST /__simulator__/reset, "
+            "/latency, /faults. Ctrl-C to stop."
+        )
         try:
             server.wait()
         except KeyboardInterrupt:
