@@ -43,8 +43,20 @@ def test_gravatar_pictures_show_when_chosen(agent_client, thread_url, settings):
     assert f"https://www.gravatar.com/avatar/{olivia_hash()}?s=64&amp;d=blank" in html
     # The fallback the site asked for (another host) is not passed on.
     assert "ui-avatars.com" not in html
-    img_src = csp_directives(response["Content-Security-Policy"])["img-src"]
-    assert "https://www.gravatar.com" in img_src and "https:" not in img_src
+
+
+def test_the_policy_admits_gravatar_only_when_chosen(tmp_path):
+    # The policy is built once from the environment at start, as a deployment sets it.
+    from tests.core.test_settings import manage
+
+    show = "from django.conf import settings; print(' '.join(settings.SECURE_CSP['img-src']))"
+    chosen = manage(
+        "shell", "-c", show, env={"DEBUG": "true", "AVATARS": "gravatar"}, tmp_path=tmp_path
+    )
+    default = manage("shell", "-c", show, env={"DEBUG": "true"}, tmp_path=tmp_path)
+    assert chosen.returncode == 0, chosen.stderr
+    assert chosen.stdout.splitlines()[-1].split() == ["'self'", "data:", "https://www.gravatar.com"]
+    assert default.stdout.splitlines()[-1].split() == ["'self'", "data:"]
 
 
 def test_an_unknown_avatars_value_is_refused_at_start(tmp_path):
