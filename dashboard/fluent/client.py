@@ -33,11 +33,11 @@ import requests
 import requests_cache
 from django.conf import settings
 from django.core.cache import cache as django_cache
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from dashboard.fluent import errors, trace
+from dashboard.fluent.address import AddressRefused, GuardedAdapter, guard
 from dashboard.fluent.parallel import note_sending
 
 logger = logging.getLogger(__name__)
@@ -185,14 +185,13 @@ def build_session(credential: Credential) -> requests_cache.CachedSession:
     )
     size = max(settings.UPSTREAM_MAX_WORKERS, 10)
     adapter = _Adapter(max_retries=retry, pool_connections=4, pool_maxsize=size)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    # Credentials must never follow a redirect to another host; we follow none at all.
-    session.max_redirects = 0
+    # Every request is checked against the SSRF guard and connects to the address checked;
+    # no redirect is followed.
+    guard(session, adapter)
     return session
 
 
-class _Adapter(HTTPAdapter):
+class _Adapter(GuardedAdapter):
     def send(self, request, *args, **kwargs):
         # The request thread waits for this before it does its own work (parallel.meanwhile).
         note_sending()
@@ -378,7 +377,9 @@ class FluentClient:
     # Error mapping: the one place status codes and transport failures become our kinds.
 
     def _transport_error(self, exc: requests.RequestException) -> errors.UpstreamError:
-        if isinstance(exc, requests.exceptions.SSLError):
+        if isinstance(exc, AddressRefused):
+            message = exc.message
+        elif isinstance(exc, requests.exceptions.SSLError):
             message = "The site's TLS certificate could not be verified."
         elif isinstance(exc, requests.ConnectTimeout):
             message = "The site did not accept a connection in time."
@@ -531,7 +532,7 @@ class FluentClient:
 def _may_have_reached_the_site(exc: requests.RequestException) -> bool:
     """A write that timed out or lost its connection after sending may have been applied;
     one that never connected (refused, unresolvable, connect timeout) was not."""
-    if isinstance(exc, requests.ConnectTimeout | requests.exceptions.SSLError):
+    if isinstance(exc, AddressRefused | requests.ConnectTimeout | requests.exceptions.SSLError):
         return False
     if isinstance(exc, requests.Timeout):
         return True

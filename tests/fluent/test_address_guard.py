@@ -1,0 +1,120 @@
+"""The SSRF guard on every upstream request: internal addresses refused, the connection made to
+the address that was checked, never to a second answer of the resolver."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from dashboard.fluent import errors, support
+from dashboard.fluent.address import AddressRefused, allowed_addresses
+from dashboard.fluent.discovery import ConnectError, check_address
+from dashboard.fluent.support import TicketQuery
+from dashboard.sites.models import Site
+from dashboard.sites.services import client_for
+
+ALL = TicketQuery(status_type="all")
+# example.com's address: public, and never reached from the test machine in time.
+PUBLIC = "93.184.215.14"
+NAME = "rebind.test"
+
+NOT_GLOBAL = [
+    "127.0.0.1",
+    "10.1.2.3",
+    "172.16.0.1",
+    "192.168.1.1",
+    "169.254.169.254",
+    "100.64.0.1",
+    "100.100.100.200",
+    "0.0.0.0",  # noqa: S104 (an address to refuse, not one to bind)
+    "224.0.0.1",
+    "192.0.0.8",
+    "::1",
+    "fec0::1",
+    "fd00::1",
+    "fe80::1",
+    "2002:a00:1::",
+    "2002:7f00:1::",
+    "::ffff:127.0.0.1",
+    "64:ff9b::a00:1",
+    "2001:db8::1",
+]
+
+
+class Resolver:
+    """Stands in for the system resolver (``socket.getaddrinfo``) for one name: answers in turn,
+    the last one from then on. Every other name and literal goes to the real resolver."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, answers: list[str]) -> None:
+        self.answers = answers
+        self.calls = 0
+        self._real = socket.getaddrinfo
+        monkeypatch.setattr(socket, "getaddrinfo", self)
+
+    def __call__(self, host, port, *args, **kwargs):
+        if host != NAME:
+            return self._real(host, port, *args, **kwargs)
+        answer = self.answers[min(self.calls, len(self.answers) - 1)]
+        self.calls += 1
+        family = socket.AF_INET6 if ":" in answer else socket.AF_INET
+        return [(family, socket.SOCK_STREAM, 6, "", (answer, int(port or 0)))]
+
+
+@pytest.fixture
+def rebound(acme, sim, settings):
+    """Acme, as if connected while its name resolved to a public address, with private
+    addresses not allowed (as in production)."""
+    port = sim.acme.server.base_url.rsplit(":", 1)[1]
+    Site.objects.filter(pk=acme.pk).update(base_url=f"http://{NAME}:{port}")
+    acme.refresh_from_db()
+    settings.UPSTREAM_ALLOW_PRIVATE = False
+    settings.UPSTREAM_CONNECT_TIMEOUT = 0.5
+    sim.acme.site.clear_log()
+    return acme
+
+
+@pytest.mark.parametrize("address", NOT_GLOBAL)
+def test_addresses_that_are_not_global_are_refused(address):
+    host = f"[{address}]" if ":" in address else address
+    with pytest.raises(ConnectError) as refused:
+        check_address(f"https://{host}", allow_private=False)
+    assert refused.value.kind == "blocked"
+
+
+@pytest.mark.parametrize("address", NOT_GLOBAL)
+def test_a_name_resolving_to_an_address_that_is_not_global_is_refused(monkeypatch, address):
+    Resolver(monkeypatch, [address])
+    with pytest.raises(AddressRefused):
+        allowed_addresses(NAME, 443, allow_private=False)
+
+
+def test_a_public_address_is_allowed(monkeypatch):
+    Resolver(monkeypatch, [PUBLIC])
+    assert allowed_addresses(NAME, 443, allow_private=False) == [PUBLIC]
+
+
+def test_a_site_whose_name_now_points_at_loopback_is_not_fetched(rebound, sim, monkeypatch):
+    Resolver(monkeypatch, ["127.0.0.1"])
+    with pytest.raises(errors.UnavailableError) as failed:
+        support.ticket_list(client_for(rebound), query=ALL, refresh=True)
+    assert "internal address" in failed.value.message
+    assert sim.acme.site.request_log == []
+
+
+def test_a_rebinding_resolver_cannot_reach_loopback(rebound, sim, monkeypatch):
+    # Public when checked, 127.0.0.1 from then on: a transport that resolved the name again to
+    # connect would reach the simulated site listening on 127.0.0.1.
+    resolver = Resolver(monkeypatch, [PUBLIC, "127.0.0.1"])
+    client = client_for(rebound)
+    for _ in range(3):
+        with pytest.raises(errors.UnavailableError):
+            support.ticket_list(client, query=ALL, refresh=True)
+    assert sim.acme.site.request_log == []
+    # One resolution per request: the connection used the address that was checked.
+    assert resolver.calls == 3
+
+
+def test_the_address_is_checked_when_private_addresses_are_allowed_too(acme, sim):
+    # Tests and the demo talk to 127.0.0.1 with UPSTREAM_ALLOW_PRIVATE on: that keeps working.
+    assert support.ticket_list(client_for(acme), query=ALL, refresh=True).total > 0
