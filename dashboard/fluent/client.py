@@ -59,6 +59,8 @@ SCOPES = {
 }
 
 USER_AGENT = "SupportDashboard/0.1"
+# Below this many seconds left of a page's deadline, a read is not worth starting.
+MIN_WAIT = 0.05
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,10 @@ class _ConnectionRetry(Retry):
     ):
         if isinstance(error, ReadTimeoutError):
             raise error
+        left = trace.remaining()
+        if error is not None and left is not None and left < MIN_WAIT:
+            # A second try would outlast the page's deadline.
+            raise MaxRetryError(_pool, url, error) from error
         return super().increment(method, url, response, error, _pool, _stacktrace)
 
 
@@ -302,12 +308,17 @@ class FluentClient:
 
     def _get(self, path, params, headers, ttl: int, refresh: bool) -> Answer:
         started = time.perf_counter()
+        timeout, capped = self._read_timeout()
+        if timeout is None:
+            # The page has waited as long as it may: the last good copy, or the site is late.
+            trace.record(self.credential.key, 0.0, hit=False, failed=True)
+            return self._stale_or_raise(path, params, headers, self._late())
         try:
             response = self.session.get(
                 self.url(path),
                 params=params,
                 headers=headers,
-                timeout=self.timeout,
+                timeout=timeout,
                 expire_after=ttl if ttl > 0 else requests_cache.DO_NOT_CACHE,
                 force_refresh=refresh,
                 allow_redirects=False,
@@ -316,11 +327,14 @@ class FluentClient:
             trace.record(self.credential.key, time.perf_counter() - started, hit=False, failed=True)
             return self._stale_or_raise(path, params, headers, self._bad_reply(exc.response))
         except requests.RequestException as exc:
-            error = self._transport_error(exc)
+            late = capped and isinstance(exc, requests.Timeout)
+            error = self._late() if late else self._transport_error(exc)
             trace.record(self.credential.key, time.perf_counter() - started, hit=False, failed=True)
             return self._stale_or_raise(path, params, headers, error)
         hit = bool(getattr(response, "from_cache", False))
         trace.record(self.credential.key, time.perf_counter() - started, hit=hit)
+        if not hit and response.status_code < 400:
+            trace.accepted(self.credential.key)
         if response.status_code >= 500:
             return self._stale_or_raise(path, params, headers, self._status_error(response))
         try:
@@ -337,6 +351,23 @@ class FluentClient:
             data=data,
             from_cache=hit,
             fetched_at=created.replace(tzinfo=UTC) if created and not created.tzinfo else created,
+        )
+
+    def _read_timeout(self) -> tuple[tuple[float, float] | None, bool]:
+        """The timeouts for a read, shortened to what is left of the page's deadline (None
+        once it has passed), and whether the deadline shortened them."""
+        connect, read = self.timeout
+        left = trace.remaining()
+        if left is None or left >= max(connect, read):
+            return (connect, read), False
+        if left < MIN_WAIT:
+            return None, True
+        return (min(connect, left), min(read, left)), True
+
+    def _late(self) -> errors.UnavailableError:
+        return errors.UnavailableError(
+            f"The site did not answer within the page's {trace.page_deadline():g} s deadline.",
+            site_label=self.label,
         )
 
     def send(
@@ -358,21 +389,42 @@ class FluentClient:
                     timeout=self.timeout,
                     allow_redirects=False,
                 )
+        except _UnreadableAnswer as exc:
+            response = exc.response
         except requests.RequestException as exc:
             trace.record(self.credential.key, time.perf_counter() - started, hit=False, failed=True)
+            trace.restart_deadline()
             error = self._transport_error(exc)
             if _may_have_reached_the_site(exc):
                 # The request left for the site and no answer came back: it may have been
                 # applied. Say so, and make the next read fresh rather than trust a copy.
-                error.maybe_applied = True
-                bump_generation(self.credential.site_key, *invalidates)
+                raise self._maybe_applied(error, invalidates) from None
             raise error from None
         trace.record(self.credential.key, time.perf_counter() - started, hit=False)
+        if response.status_code < 400:
+            trace.accepted(self.credential.key)
+        # Writes wait their full timeout (their answer matters); the reads that follow get a
+        # page deadline of their own.
+        trace.restart_deadline()
         if response.status_code < 500 and invalidates:
             # Even a refused write may have changed something (the plugin's PUT /customers
             # saves and then answers 423), so re-read after any answer.
             bump_generation(self.credential.site_key, *invalidates)
+        if response.status_code < 300 and not _parses_as_json(response):
+            # The site took the write and something (a security or cache plugin, a proxy)
+            # answered with a web page: as with a timeout, it may well have been applied.
+            raise self._maybe_applied(self._bad_reply(response), invalidates)
         return self._json_or_raise(response)
+
+    def _maybe_applied(
+        self, error: errors.UpstreamError, invalidates: tuple[str, ...]
+    ) -> errors.UpstreamError:
+        error.maybe_applied = True
+        error.message = (
+            f"{error.message} The change may have been applied: check before trying again."
+        )
+        bump_generation(self.credential.site_key, *invalidates)
+        return error
 
     # Error mapping: the one place status codes and transport failures become our kinds.
 
