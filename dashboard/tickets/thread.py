@@ -190,7 +190,9 @@ def thread(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
         with meanwhile(partial(read_ahead, request)):
             found, essentials = read(site, ticket_id, refresh=request.GET.get("refresh") == "1")
     except UpstreamError as error:
-        return upstream_error(request, error, site=site, status=error_status(error))
+        from_qs = origin(request)[1]
+        back = reverse("tickets:inbox") + (f"?{from_qs}" if from_qs else "")
+        return upstream_error(request, error, site=site, status=error_status(error), back_url=back)
     ctx = context(request, site, found, essentials, ticket_id=ticket_id)
     editing = _int(request.GET.get("edit"))
     message = next((m for m in ctx["entries"] if m.id == editing and m.editable), None)
