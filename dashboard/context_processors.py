@@ -38,6 +38,13 @@ def upstream_notices(request: HttpRequest) -> dict:
     from dashboard.sites.models import Site
 
     def build() -> list[dict]:
+        trace = getattr(request, "upstream_trace", None)
+        refused = list(Site.objects.for_user(request.user).filter(auth_failed_at__isnull=False))
+        if refused and trace and trace.accepted:
+            from dashboard.sites.services import clear_refusals
+
+            clear_refusals(refused, trace.accepted)
+            refused = [site for site in refused if site.cache_key not in trace.accepted]
         notices = [
             {
                 "level": "error",
@@ -50,9 +57,8 @@ def upstream_notices(request: HttpRequest) -> dict:
                 "action_url": reverse("sites:edit", args=[site.pk]),
                 "action_label": "Reconnect",
             }
-            for site in Site.objects.for_user(request.user).filter(auth_failed_at__isnull=False)
+            for site in refused
         ]
-        trace = getattr(request, "upstream_trace", None)
         for stale in trace.stale.values() if trace else []:
             notices.append(
                 {
