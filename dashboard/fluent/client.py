@@ -190,6 +190,8 @@ def build_session(credential: Credential) -> requests_cache.CachedSession:
     # Every request is checked against the SSRF guard and connects to the address checked;
     # no redirect is followed.
     guard(session, adapter)
+    # Credentials must never follow a redirect to another host; we follow none at all.
+    session.max_redirects = 0
     return session
 
 

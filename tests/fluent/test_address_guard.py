@@ -3,13 +3,17 @@ the address that was checked, never to a second answer of the resolver."""
 
 from __future__ import annotations
 
+import http.server
 import socket
+import threading
 
 import pytest
 
 from dashboard.fluent import errors, support
 from dashboard.fluent.address import AddressRefused, allowed_addresses
-from dashboard.fluent.discovery import ConnectError, check_address
+from dashboard.fluent.client import Credential
+from dashboard.fluent.client import client_for as client_for_credential
+from dashboard.fluent.discovery import ConnectError, check_address, probe
 from dashboard.fluent.support import TicketQuery
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
@@ -118,3 +122,43 @@ def test_a_rebinding_resolver_cannot_reach_loopback(rebound, sim, monkeypatch):
 def test_the_address_is_checked_when_private_addresses_are_allowed_too(acme, sim):
     # Tests and the demo talk to 127.0.0.1 with UPSTREAM_ALLOW_PRIVATE on: that keeps working.
     assert support.ticket_list(client_for(acme), query=ALL, refresh=True).total > 0
+
+
+class _Redirecting(http.server.BaseHTTPRequestHandler):
+    """A site that sends every request to the cloud metadata address."""
+
+    followed: list[str] = []
+
+    def do_GET(self):
+        _Redirecting.followed.append(self.path)
+        self.send_response(302)
+        self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_redirect_is_refused_not_followed(db):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Redirecting)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        credential = Credential(
+            key="redirecting",
+            base_url=f"http://127.0.0.1:{server.server_port}",
+            username="admin",
+            app_password="secret",
+        )
+        with pytest.raises(errors.UpstreamError) as refused:
+            client_for_credential(credential).get("/wp-json/", kind="identity", refresh=True)
+        assert "redirect" in refused.value.message
+        with pytest.raises(ConnectError) as probed:
+            probe(credential.base_url, "admin", "secret")
+        assert probed.value.kind == "redirect"
+    finally:
+        server.shutdown()
+        server.server_close()
+    # Only our own two requests arrived; the metadata address was never asked.
+    assert [path.split("?")[0] for path in _Redirecting.followed] == ["/wp-json/", "/wp-json/"]
