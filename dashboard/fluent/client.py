@@ -503,6 +503,7 @@ class FluentClient:
         body = _body(response)
         label = self.label
         if status == 401:
+            trace.refused(self.credential.key)
             return errors.AuthError(
                 "WordPress refused the stored username or Application Password "
                 "(it may have been revoked).",

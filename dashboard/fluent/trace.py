@@ -42,8 +42,10 @@ class Trace:
     # When the page stops waiting for sites (``time.monotonic()``; None: no deadline). Reads
     # past it are answered from the last good copy, and the site is named as late.
     deadline: float | None = None
-    # Credentials (their keys) a site accepted in this request: a real answer, not a copy.
+    # Credentials (their keys) a site accepted in this request (a real answer, not a copy),
+    # and those it refused (401).
     accepted: set[str] = field(default_factory=set)
+    refused: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
@@ -133,6 +135,21 @@ def accepted(key: str) -> None:
         return
     with trace.lock:
         trace.accepted.add(key)
+
+
+def refused(key: str) -> None:
+    """The site refused this credential (401)."""
+    trace = _current.get()
+    if trace is None:
+        return
+    with trace.lock:
+        trace.refused.add(key)
+
+
+def recovered(trace: Trace) -> set[str]:
+    """Credentials the sites accepted in this request and never refused in it."""
+    with trace.lock:
+        return trace.accepted - trace.refused
 
 
 def fail() -> None:
