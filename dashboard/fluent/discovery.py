@@ -50,8 +50,18 @@ def normalise_base_url(raw: str, *, allow_private: bool | None = None) -> str:
         raise ConnectError("invalid_url", "Enter the site's address.", field_name="base_url")
     if "://" not in text:
         text = f"https://{text}"
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    invalid = ConnectError(
+        "invalid_url",
+        "Enter a web address such as https://support.example.com.",
+        field_name="base_url",
+    )
+    try:
+        parts = urlsplit(text)
+        port = parts.port  # Raises for a port out of range.
+    except ValueError:
+        # "https://[::1" or a port of 99999: not an address at all.
+        raise invalid from None
+    if port == 0 or parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConnectError(
             "invalid_url",
             "Enter a web address such as https://support.example.com.",

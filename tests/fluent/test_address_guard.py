@@ -8,12 +8,13 @@ import socket
 import threading
 
 import pytest
+from django.urls import reverse
 
 from dashboard.fluent import errors, support
 from dashboard.fluent.address import AddressRefused, allowed_addresses
 from dashboard.fluent.client import Credential
 from dashboard.fluent.client import client_for as client_for_credential
-from dashboard.fluent.discovery import ConnectError, check_address, probe
+from dashboard.fluent.discovery import ConnectError, check_address, normalise_base_url, probe
 from dashboard.fluent.support import TicketQuery
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
@@ -162,3 +163,26 @@ def test_a_redirect_is_refused_not_followed(db):
         server.server_close()
     # Only our own two requests arrived; the metadata address was never asked.
     assert [path.split("?")[0] for path in _Redirecting.followed] == ["/wp-json/", "/wp-json/"]
+
+
+@pytest.mark.parametrize(
+    "address", ["https://example.com:99999", "https://[::1", "https://example.com:0"]
+)
+def test_an_address_that_cannot_be_parsed_is_refused_with_a_message(address):
+    with pytest.raises(ConnectError) as refused:
+        check_address(normalise_base_url(address), allow_private=False)
+    assert refused.value.kind == "invalid_url"
+
+
+def test_the_connect_form_answers_an_impossible_port_with_a_message(agent_client, sim):
+    response = agent_client.post(
+        reverse("sites:connect"),
+        {
+            "label": "",
+            "base_url": "https://example.com:99999",
+            "username": "a",
+            "app_password": "b",
+        },
+    )
+    assert response.status_code < 500
+    assert "Enter a web address" in response.content.decode()
