@@ -6,6 +6,8 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 
+from dashboard.fluent import trace as upstream_trace
+
 # (label, URL name, the app namespace that marks the item as current)
 NAV = [
     ("Inbox", "tickets:inbox", "tickets"),
@@ -38,6 +40,14 @@ def upstream_notices(request: HttpRequest) -> dict:
     from dashboard.sites.models import Site
 
     def build() -> list[dict]:
+        trace = getattr(request, "upstream_trace", None)
+        refused = list(Site.objects.for_user(request.user).filter(auth_failed_at__isnull=False))
+        recovered = upstream_trace.recovered(trace) if trace else set()
+        if refused and recovered:
+            from dashboard.sites.services import clear_refusals
+
+            clear_refusals(refused, recovered)
+            refused = [site for site in refused if site.cache_key not in recovered]
         notices = [
             {
                 "level": "error",
@@ -50,9 +60,8 @@ def upstream_notices(request: HttpRequest) -> dict:
                 "action_url": reverse("sites:edit", args=[site.pk]),
                 "action_label": "Reconnect",
             }
-            for site in Site.objects.for_user(request.user).filter(auth_failed_at__isnull=False)
+            for site in refused
         ]
-        trace = getattr(request, "upstream_trace", None)
         for stale in trace.stale.values() if trace else []:
             notices.append(
                 {

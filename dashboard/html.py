@@ -9,6 +9,7 @@ import html
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import nh3
 
@@ -30,22 +31,55 @@ ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-    # Plain-http images would be mixed content and tracking pixels; only https ones are shown.
-    if tag == "img" and attribute == "src" and not value.startswith("https://"):
-        return None
-    return value
+def _image_filter(base_url: str, remote_images: bool) -> Callable[[str, str, str], str | None]:
+    """Keep an image's address only when loading it tells nobody new that the agent read the
+    message: images on the WordPress site itself, or any https image once the agent asked."""
+    own = urlsplit(base_url) if base_url else None
+
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        if tag != "img" or attribute != "src":
+            return value
+        if value.startswith("/") and not value.startswith("//"):
+            # A path on the site itself (nh3 then puts the site's address in front).
+            return value if own and own.scheme == "https" else None
+        # Plain-http images would be mixed content; only https ones are ever shown.
+        if not value.startswith("https://"):
+            return None
+        if remote_images:
+            return value
+        try:
+            where = urlsplit(value)
+            same = bool(own and own.scheme == "https" and where.netloc == own.netloc)
+        except ValueError:
+            same = False
+        # A remote image (a tracking pixel, say) tells its sender who read the ticket and
+        # when: it waits, like in a mail client, until the agent asks for it.
+        return value if same else None
+
+    return keep
+
+
+# An image whose address was held back: nh3 keeps the tag (with its alt text), without src.
+_HELD_IMAGE = re.compile(r"<img\b(?![^>]*\ssrc=)[^>]*>", re.IGNORECASE)
+
+
+def holds_remote_images(value: str, *, base_url: str) -> bool:
+    """Whether a message has images held back that would load if the agent asked for them."""
+    held = clean_html(value, base_url=base_url)
+    return bool(_HELD_IMAGE.search(held)) and held != clean_html(
+        value, base_url=base_url, remote_images=True
+    )
 
 
 @lru_cache(maxsize=64)
-def _cleaner(base_url: str) -> nh3.Cleaner:
+def _cleaner(base_url: str, remote_images: bool = False) -> nh3.Cleaner:
     options = {
         "tags": TAGS,
         "clean_content_tags": {"script", "style", "template", "noscript", "title", "textarea"},
         "attributes": ATTRIBUTES,
         "url_schemes": URL_SCHEMES,
         "link_rel": "noopener noreferrer nofollow",
-        "attribute_filter": _attribute_filter,
+        "attribute_filter": _image_filter(base_url, remote_images),
         "strip_comments": True,
     }
     if base_url:
@@ -56,11 +90,12 @@ def _cleaner(base_url: str) -> nh3.Cleaner:
     return nh3.Cleaner(**options)
 
 
-def clean_html(value: str, *, base_url: str = "") -> str:
-    """Sanitise upstream HTML: formatting and links kept, everything active removed."""
+def clean_html(value: str, *, base_url: str = "", remote_images: bool = False) -> str:
+    """Sanitise upstream HTML: formatting and links kept, everything active removed, and
+    images from anywhere but the site itself held back unless ``remote_images``."""
     if not value:
         return ""
-    return _cleaner(base_url).clean(value)
+    return _cleaner(base_url, remote_images).clean(value)
 
 
 _URL = re.compile(r"\bhttps?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]", re.IGNORECASE)

@@ -35,11 +35,17 @@ def record_errors(sites: list[Site], errors: list[UpstreamError | None]) -> None
 
 
 def upstream_error(
-    request: HttpRequest, error: UpstreamError, *, site: Site | None = None, status: int = 200
+    request: HttpRequest,
+    error: UpstreamError,
+    *,
+    site: Site | None = None,
+    status: int = 200,
+    back_url: str = "",
 ) -> HttpResponse:
-    """A page (or, for htmx, a fragment) that says what went wrong and what to do."""
+    """A page (or, for htmx, a fragment) that says what went wrong and what to do: Retry, and
+    with ``back_url`` a way back to where the agent came from, so no error is a dead end."""
     if site is not None:
         record_errors([site], [error])
-    context = {"error": error, "site": site}
+    context = {"error": error, "site": site, "back_url": back_url}
     template = "includes/upstream_error.html" if request.htmx else "upstream_error_page.html"
     return render(request, template, context, status=status)

@@ -320,6 +320,9 @@ UPSTREAM_ALLOW_PRIVATE = env_bool("UPSTREAM_ALLOW_PRIVATE", DEBUG)
 UPSTREAM_CONNECT_TIMEOUT = env_float("UPSTREAM_CONNECT_TIMEOUT", 3.0)
 UPSTREAM_READ_TIMEOUT = env_float("UPSTREAM_READ_TIMEOUT", 10.0)
 UPSTREAM_MAX_WORKERS = env_int("UPSTREAM_MAX_WORKERS", 16)
+# Seconds a page waits for its sites in all; past it a page shows the last good copies of what
+# has not arrived and names the late sites (dashboard/fluent/trace.py).
+UPSTREAM_PAGE_DEADLINE = env_float("UPSTREAM_PAGE_DEADLINE", 4.0)
 UPSTREAM_CACHE_PATH = DATA_DIR / "upstream-cache.sqlite"
 # Seconds each kind of upstream data stays fresh; see dashboard/fluent/client.py for the kinds.
 UPSTREAM_CACHE_TTL = {

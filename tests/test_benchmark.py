@@ -65,6 +65,17 @@ def test_quick_benchmark_measures_every_figure(quick_run):
     assert met == figures["summary"]["met"]
 
 
+def test_quick_benchmark_measures_the_inbox_with_a_hanging_site(quick_run):
+    result, figures = quick_run
+    rows = {row["key"]: row for row in figures["figures"]}
+    hanging = rows["hanging_site_inbox_s"]
+    # The target is the page deadline (4 s by default) plus half a second; on a shared
+    # machine the value is reported, not asserted, but it must be far below the read timeout.
+    assert hanging["target"] is not None
+    assert hanging["value"] < 9.0
+    assert "one hanging" in result.stdout
+
+
 def test_quick_benchmark_counts_upstream_calls_per_page_kind(quick_run):
     result, figures = quick_run
     calls = {row["key"]: row for row in figures["calls"]}

@@ -461,6 +461,9 @@ def run(harness: Harness) -> Results:
     full_page = median([s.size for s in kinds["inbox_one"].warm])
     fragment = median([s.size for s in kinds["inbox_filter"].warm])
 
+    harness.say("all-sites inbox with one site hanging")
+    hanging = hanging_site_inbox(harness, client, pages.inbox_all)
+
     harness.say(
         f"warm inbox throughput: {options.load_clients} clients for {options.load_seconds:g} s"
     )
@@ -471,6 +474,7 @@ def run(harness: Harness) -> Results:
     figures = _figures(
         harness, kinds, chains, full_page, fragment, load.result, rss_after, load.worker_share
     )
+    figures.append(hanging)
     group = load.result.groups[0]
     details = {
         "pages": pages.__dict__,
@@ -511,6 +515,31 @@ def run(harness: Harness) -> Results:
             (pages.thread, None),
             *[(item.url, item.headers) for item in views if item.kind == "panel"][:1],
         ],
+    )
+
+
+def hanging_site_inbox(harness: Harness, client: DashboardClient, path: str) -> Figure:
+    """The all-sites inbox, read cold, while the last site accepts connections and never
+    answers: the page must come within its deadline, showing that site's last good copy."""
+    from django.conf import settings
+
+    deadline = float(settings.UPSTREAM_PAGE_DEADLINE)
+    hanging = harness.sites[-1].site
+    client.get(path)
+    harness.invalidate_upstream_cache()
+    hanging.add_fault("timeout")
+    try:
+        sample = client.get(path)
+    finally:
+        hanging.clear_faults()
+    return Figure(
+        "hanging_site_inbox_s",
+        f"inbox of {len(harness.sites)} sites with one hanging: answered in",
+        sample.wall_ms / 1000.0,
+        "s",
+        "<=",
+        deadline + 0.5,
+        f"page deadline {deadline:g} s + 0.5 s; HTTP {sample.status}",
     )
 
 

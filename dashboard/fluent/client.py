@@ -33,11 +33,11 @@ import requests
 import requests_cache
 from django.conf import settings
 from django.core.cache import cache as django_cache
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from dashboard.fluent import errors, trace
+from dashboard.fluent.address import AddressRefused, GuardedAdapter, guard
 from dashboard.fluent.parallel import note_sending
 
 logger = logging.getLogger(__name__)
@@ -59,6 +59,8 @@ SCOPES = {
 }
 
 USER_AGENT = "SupportDashboard/0.1"
+# Below this many seconds left of a page's deadline, a read is not worth starting.
+MIN_WAIT = 0.05
 
 
 @dataclass(frozen=True)
@@ -185,14 +187,15 @@ def build_session(credential: Credential) -> requests_cache.CachedSession:
     )
     size = max(settings.UPSTREAM_MAX_WORKERS, 10)
     adapter = _Adapter(max_retries=retry, pool_connections=4, pool_maxsize=size)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
+    # Every request is checked against the SSRF guard and connects to the address checked;
+    # no redirect is followed.
+    guard(session, adapter)
     # Credentials must never follow a redirect to another host; we follow none at all.
     session.max_redirects = 0
     return session
 
 
-class _Adapter(HTTPAdapter):
+class _Adapter(GuardedAdapter):
     def send(self, request, *args, **kwargs):
         # The request thread waits for this before it does its own work (parallel.meanwhile).
         note_sending()
@@ -208,6 +211,10 @@ class _ConnectionRetry(Retry):
     ):
         if isinstance(error, ReadTimeoutError):
             raise error
+        left = trace.remaining()
+        if error is not None and left is not None and left < MIN_WAIT:
+            # A second try would outlast the page's deadline.
+            raise MaxRetryError(_pool, url, error) from error
         return super().increment(method, url, response, error, _pool, _stacktrace)
 
 
@@ -303,12 +310,17 @@ class FluentClient:
 
     def _get(self, path, params, headers, ttl: int, refresh: bool) -> Answer:
         started = time.perf_counter()
+        timeout, capped = self._read_timeout()
+        if timeout is None:
+            # The page has waited as long as it may: the last good copy, or the site is late.
+            trace.record(self.credential.key, 0.0, hit=False, failed=True)
+            return self._stale_or_raise(path, params, headers, self._late())
         try:
             response = self.session.get(
                 self.url(path),
                 params=params,
                 headers=headers,
-                timeout=self.timeout,
+                timeout=timeout,
                 expire_after=ttl if ttl > 0 else requests_cache.DO_NOT_CACHE,
                 force_refresh=refresh,
                 allow_redirects=False,
@@ -317,11 +329,14 @@ class FluentClient:
             trace.record(self.credential.key, time.perf_counter() - started, hit=False, failed=True)
             return self._stale_or_raise(path, params, headers, self._bad_reply(exc.response))
         except requests.RequestException as exc:
-            error = self._transport_error(exc)
+            late = capped and isinstance(exc, requests.Timeout)
+            error = self._late() if late else self._transport_error(exc)
             trace.record(self.credential.key, time.perf_counter() - started, hit=False, failed=True)
             return self._stale_or_raise(path, params, headers, error)
         hit = bool(getattr(response, "from_cache", False))
         trace.record(self.credential.key, time.perf_counter() - started, hit=hit)
+        if not hit and response.status_code < 400:
+            trace.accepted(self.credential.key)
         if response.status_code >= 500:
             return self._stale_or_raise(path, params, headers, self._status_error(response))
         try:
@@ -338,6 +353,23 @@ class FluentClient:
             data=data,
             from_cache=hit,
             fetched_at=created.replace(tzinfo=UTC) if created and not created.tzinfo else created,
+        )
+
+    def _read_timeout(self) -> tuple[tuple[float, float] | None, bool]:
+        """The timeouts for a read, shortened to what is left of the page's deadline (None
+        once it has passed), and whether the deadline shortened them."""
+        connect, read = self.timeout
+        left = trace.remaining()
+        if left is None or left >= max(connect, read):
+            return (connect, read), False
+        if left < MIN_WAIT:
+            return None, True
+        return (min(connect, left), min(read, left)), True
+
+    def _late(self) -> errors.UnavailableError:
+        return errors.UnavailableError(
+            f"The site did not answer within the page's {trace.page_deadline():g} s deadline.",
+            site_label=self.label,
         )
 
     def send(
@@ -359,26 +391,49 @@ class FluentClient:
                     timeout=self.timeout,
                     allow_redirects=False,
                 )
+        except _UnreadableAnswer as exc:
+            response = exc.response
         except requests.RequestException as exc:
             trace.record(self.credential.key, time.perf_counter() - started, hit=False, failed=True)
+            trace.restart_deadline()
             error = self._transport_error(exc)
             if _may_have_reached_the_site(exc):
                 # The request left for the site and no answer came back: it may have been
                 # applied. Say so, and make the next read fresh rather than trust a copy.
-                error.maybe_applied = True
-                bump_generation(self.credential.site_key, *invalidates)
+                raise self._maybe_applied(error, invalidates) from None
             raise error from None
         trace.record(self.credential.key, time.perf_counter() - started, hit=False)
+        if response.status_code < 400:
+            trace.accepted(self.credential.key)
+        # Writes wait their full timeout (their answer matters); the reads that follow get a
+        # page deadline of their own.
+        trace.restart_deadline()
         if response.status_code < 500 and invalidates:
             # Even a refused write may have changed something (the plugin's PUT /customers
             # saves and then answers 423), so re-read after any answer.
             bump_generation(self.credential.site_key, *invalidates)
+        if response.status_code < 300 and not _parses_as_json(response):
+            # The site took the write and something (a security or cache plugin, a proxy)
+            # answered with a web page: as with a timeout, it may well have been applied.
+            raise self._maybe_applied(self._bad_reply(response), invalidates)
         return self._json_or_raise(response)
+
+    def _maybe_applied(
+        self, error: errors.UpstreamError, invalidates: tuple[str, ...]
+    ) -> errors.UpstreamError:
+        error.maybe_applied = True
+        error.message = (
+            f"{error.message} The change may have been applied: check before trying again."
+        )
+        bump_generation(self.credential.site_key, *invalidates)
+        return error
 
     # Error mapping: the one place status codes and transport failures become our kinds.
 
     def _transport_error(self, exc: requests.RequestException) -> errors.UpstreamError:
-        if isinstance(exc, requests.exceptions.SSLError):
+        if isinstance(exc, AddressRefused):
+            message = exc.message
+        elif isinstance(exc, requests.exceptions.SSLError):
             message = "The site's TLS certificate could not be verified."
         elif isinstance(exc, requests.ConnectTimeout):
             message = "The site did not accept a connection in time."
@@ -448,6 +503,7 @@ class FluentClient:
         body = _body(response)
         label = self.label
         if status == 401:
+            trace.refused(self.credential.key)
             return errors.AuthError(
                 "WordPress refused the stored username or Application Password "
                 "(it may have been revoked).",
@@ -531,7 +587,7 @@ class FluentClient:
 def _may_have_reached_the_site(exc: requests.RequestException) -> bool:
     """A write that timed out or lost its connection after sending may have been applied;
     one that never connected (refused, unresolvable, connect timeout) was not."""
-    if isinstance(exc, requests.ConnectTimeout | requests.exceptions.SSLError):
+    if isinstance(exc, AddressRefused | requests.ConnectTimeout | requests.exceptions.SSLError):
         return False
     if isinstance(exc, requests.Timeout):
         return True

@@ -10,13 +10,13 @@ absent is a note, not a failure.
 from __future__ import annotations
 
 import ipaddress
-import socket
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from django.conf import settings
 
+from dashboard.fluent.address import AddressRefused, allowed_addresses, guard
 from dashboard.fluent.client import CRM, SUPPORT, USER_AGENT
 
 
@@ -50,8 +50,18 @@ def normalise_base_url(raw: str, *, allow_private: bool | None = None) -> str:
         raise ConnectError("invalid_url", "Enter the site's address.", field_name="base_url")
     if "://" not in text:
         text = f"https://{text}"
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    invalid = ConnectError(
+        "invalid_url",
+        "Enter a web address such as https://support.example.com.",
+        field_name="base_url",
+    )
+    try:
+        parts = urlsplit(text)
+        port = parts.port  # Raises for a port out of range.
+    except ValueError:
+        # "https://[::1" or a port of 99999: not an address at all.
+        raise invalid from None
+    if port == 0 or parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConnectError(
             "invalid_url",
             "Enter a web address such as https://support.example.com.",
@@ -90,51 +100,18 @@ def _is_loopback_name(host: str) -> bool:
         return False
 
 
-METADATA_HOSTS = {"169.254.169.254", "fd00:ec2::254", "100.100.100.200", "metadata.google.internal"}
-
-
 def check_address(base_url: str, *, allow_private: bool | None = None) -> None:
-    """Refuse a site whose name resolves to an internal address (SSRF guard)."""
-    allow_private = settings.UPSTREAM_ALLOW_PRIVATE if allow_private is None else allow_private
+    """Refuse a site whose name resolves to an internal address (SSRF guard). The same check
+    runs again on every request the dashboard sends (``address.GuardedAdapter``)."""
     parts = urlsplit(base_url)
-    host = parts.hostname or ""
-    if host in METADATA_HOSTS:
-        raise ConnectError(
-            "blocked", "That address belongs to a cloud metadata service.", field_name="base_url"
-        )
     try:
-        infos = socket.getaddrinfo(
-            host, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM
+        allowed_addresses(
+            parts.hostname or "",
+            parts.port or (443 if parts.scheme == "https" else 80),
+            allow_private=allow_private,
         )
-    except (socket.gaierror, UnicodeError):
-        raise ConnectError(
-            "dns",
-            f"The name {host} could not be resolved. Check the address.",
-            field_name="base_url",
-        ) from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if str(address) in METADATA_HOSTS:
-            raise ConnectError(
-                "blocked",
-                "That address belongs to a cloud metadata service.",
-                field_name="base_url",
-            )
-        internal = (
-            address.is_private
-            or address.is_loopback
-            or address.is_link_local
-            or address.is_reserved
-            or address.is_multicast
-            or address.is_unspecified
-        )
-        if internal and not allow_private:
-            raise ConnectError(
-                "blocked",
-                f"{host} resolves to an internal address ({address}); "
-                "only public sites can be connected.",
-                field_name="base_url",
-            )
+    except AddressRefused as refused:
+        raise ConnectError(refused.kind, refused.message, field_name="base_url") from None
 
 
 def probe(base_url: str, username: str, app_password: str) -> SiteInfo:
@@ -142,7 +119,7 @@ def probe(base_url: str, username: str, app_password: str) -> SiteInfo:
     typed_scheme = "://" in (base_url or "")
     base_url = normalise_base_url(base_url)
     check_address(base_url)
-    session = requests.Session()
+    session = guard(requests.Session())
     session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
     timeout = (settings.UPSTREAM_CONNECT_TIMEOUT, settings.UPSTREAM_READ_TIMEOUT)
     try:
@@ -169,6 +146,8 @@ def _get(
 ) -> requests.Response:
     try:
         return session.get(url, auth=auth, params=params, timeout=timeout, allow_redirects=False)
+    except AddressRefused as refused:
+        raise ConnectError(refused.kind, refused.message, field_name="base_url") from None
     except requests.exceptions.SSLError:
         raise ConnectError(
             "tls",

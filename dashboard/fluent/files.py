@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 
 from dashboard.fluent import errors, support, trace
+from dashboard.fluent.address import guard
 from dashboard.fluent.client import USER_AGENT, FluentClient
 from dashboard.fluent.support import Attachment, Thread
 
@@ -34,6 +35,9 @@ IMAGE_SIGNATURES = (
     (b"GIF87a", "image/gif"),
     (b"GIF89a", "image/gif"),
 )
+
+# Files are fetched without credentials, through the same address guard as every other call.
+_file_session = guard(requests.Session())
 
 
 def current_sign(attachment_id: int, now: datetime | None = None) -> str:
@@ -137,7 +141,7 @@ def _fetch(client: FluentClient, attachment: Attachment) -> requests.Response:
     started = time.perf_counter()
     try:
         # No credentials: the signed link needs none, and a file request carries no secret.
-        response = requests.get(
+        response = _file_session.get(
             url,
             headers={"User-Agent": USER_AGENT},
             timeout=client.timeout,

@@ -8,6 +8,7 @@ The middleware opens a trace for each request; the client records into it from a
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -38,6 +39,13 @@ class Trace:
     uncacheable: bool = False
     # The user asked for fresh data (a page's Refresh control): every read skips the cache.
     refresh: bool = False
+    # When the page stops waiting for sites (``time.monotonic()``; None: no deadline). Reads
+    # past it are answered from the last good copy, and the site is named as late.
+    deadline: float | None = None
+    # Credentials (their keys) a site accepted in this request (a real answer, not a copy),
+    # and those it refused (401).
+    accepted: set[str] = field(default_factory=set)
+    refused: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
@@ -45,9 +53,11 @@ _current: ContextVar[Trace | None] = ContextVar("upstream_trace", default=None)
 
 
 @contextmanager
-def collect(*, refresh: bool = False) -> Iterator[Trace]:
-    """Record the upstream calls made inside the block (one request)."""
+def collect(*, refresh: bool = False, deadline: float | None = None) -> Iterator[Trace]:
+    """Record the upstream calls made inside the block (one request), which waits for sites
+    at most ``deadline`` seconds (``UPSTREAM_PAGE_DEADLINE`` by default)."""
     trace = Trace(refresh=refresh)
+    trace.deadline = time.monotonic() + (page_deadline() if deadline is None else deadline)
     token = _current.set(trace)
     try:
         yield trace
@@ -58,6 +68,27 @@ def collect(*, refresh: bool = False) -> Iterator[Trace]:
 
 def current() -> Trace | None:
     return _current.get()
+
+
+def page_deadline() -> float:
+    from django.conf import settings
+
+    return float(settings.UPSTREAM_PAGE_DEADLINE)
+
+
+def remaining() -> float | None:
+    """Seconds this request may still wait for a site (None: no deadline, not in a request)."""
+    trace = _current.get()
+    if trace is None or trace.deadline is None:
+        return None
+    return trace.deadline - time.monotonic()
+
+
+def restart_deadline() -> None:
+    """After a write the page re-reads what changed: that gets a full deadline of its own."""
+    trace = _current.get()
+    if trace is not None and trace.deadline is not None:
+        trace.deadline = time.monotonic() + page_deadline()
 
 
 def record(site_key: str, seconds: float, *, hit: bool, failed: bool = False) -> None:
@@ -95,6 +126,30 @@ def freshness(expires: datetime | None) -> None:
             trace.uncacheable = True
         elif trace.fresh_until is None or expires < trace.fresh_until:
             trace.fresh_until = expires
+
+
+def accepted(key: str) -> None:
+    """The site answered this credential with something other than a refusal."""
+    trace = _current.get()
+    if trace is None:
+        return
+    with trace.lock:
+        trace.accepted.add(key)
+
+
+def refused(key: str) -> None:
+    """The site refused this credential (401)."""
+    trace = _current.get()
+    if trace is None:
+        return
+    with trace.lock:
+        trace.refused.add(key)
+
+
+def recovered(trace: Trace) -> set[str]:
+    """Credentials the sites accepted in this request and never refused in it."""
+    with trace.lock:
+        return trace.accepted - trace.refused
 
 
 def fail() -> None:

@@ -32,6 +32,7 @@ FAULT_KINDS = (
     "status_500",
     "status_502",
     "invalid_json",
+    "html_200",
     "timeout",
     "reset",
     "revoked_401",
@@ -404,7 +405,7 @@ class SimulatedSite:
     ) -> tuple[Reply, str | None]:
         base_url = _base_url(environ)
         fault = self._pick_fault(rest_path if rest_path is not None else path, method)
-        if fault is not None and fault.kind != "invalid_json":
+        if fault is not None and fault.kind not in ("invalid_json", "html_200"):
             reply = self._fault_reply(fault, base_url)
             if reply is not None:
                 return reply, None
@@ -436,6 +437,10 @@ class SimulatedSite:
         if fault is not None and fault.kind == "invalid_json" and reply.raw is None:
             text = json.dumps(reply.body, ensure_ascii=False).encode("utf-8")
             reply = Reply(200, raw=text[: max(1, len(text) // 2)], headers=reply.headers)
+        if fault is not None and fault.kind == "html_200":
+            # The request was handled (a write is applied), then something in front of the
+            # site (a security or cache plugin, a proxy) answered with a web page instead.
+            reply = wp.html_page(self)
         return reply, user.username if user else None
 
     def _fault_reply(self, fault: Fault, base_url: str) -> Reply | None:

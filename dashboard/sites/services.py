@@ -134,3 +134,13 @@ def note_failures(sites: Iterable[Site], errors: Iterable[UpstreamError | None])
         Site.objects.filter(pk__in=failed).update(
             auth_failed_at=now, last_error="WordPress refused the stored Application Password."
         )
+
+
+def clear_refusals(sites: Iterable[Site], accepted: set[str]) -> None:
+    """A site that accepted a credential it had refused needs no reconnecting any more: the
+    password works again (restored on the site, or the refusal was a passing fault)."""
+    recovered = [
+        site.pk for site in sites if site.auth_failed_at is not None and site.cache_key in accepted
+    ]
+    if recovered:
+        Site.objects.filter(pk__in=recovered).update(auth_failed_at=None, last_error="")

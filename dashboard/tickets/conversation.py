@@ -7,6 +7,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from html.parser import HTMLParser
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from dashboard.fluent import support
 from dashboard.fluent.support import Attachment, Person, Thread
-from dashboard.html import clean_html, html_to_text, text_to_html
+from dashboard.html import clean_html, holds_remote_images, html_to_text, text_to_html
 from dashboard.sites.models import Site
 
 
@@ -31,6 +32,8 @@ class Message:
     body: SafeString = field(default_factory=lambda: mark_safe(""))
     quoted: SafeString = field(default_factory=lambda: mark_safe(""))
     attachments: list[Attachment] = field(default_factory=list)
+    # Images from other hosts were held back; the page offers to load them.
+    held_images: bool = False
 
     @property
     def dom_id(self) -> str:
@@ -112,19 +115,27 @@ def split_quoted(clean: str) -> tuple[str, str]:
     return clean, ""
 
 
-def render_content(content: str, base_url: str) -> tuple[SafeString, SafeString]:
-    """Upstream HTML -> (body, collapsed quote), both through nh3 and nothing else."""
-    body, quoted = split_quoted(clean_html(content, base_url=base_url))
+def render_content(
+    content: str, base_url: str, *, remote_images: bool = False
+) -> tuple[SafeString, SafeString]:
+    """Upstream HTML -> (body, collapsed quote), both through nh3 and nothing else; images
+    from other hosts only when the agent asked for them (``remote_images``)."""
+    clean = partial(clean_html, base_url=base_url, remote_images=remote_images)
+    body, quoted = split_quoted(clean(content))
     return (
-        mark_safe(clean_html(body, base_url=base_url)),  # noqa: S308 (sanitised by nh3)
-        mark_safe(clean_html(quoted, base_url=base_url)),  # noqa: S308 (sanitised by nh3)
+        mark_safe(clean(body)),  # noqa: S308 (sanitised by nh3)
+        mark_safe(clean(quoted)),  # noqa: S308 (sanitised by nh3)
     )
 
 
-def conversation(thread: Thread, site: Site) -> list[Message]:
-    """The ticket's opening message and every response, oldest first."""
+def conversation(
+    thread: Thread, site: Site, *, images: frozenset[str] = frozenset()
+) -> list[Message]:
+    """The ticket's opening message and every response, oldest first. ``images`` names the
+    messages (by ``dom_id``) whose remote images the agent asked to load."""
     ticket = thread.ticket
-    body, quoted = render_content(ticket.content, site.base_url)
+    opening = "message-opening"
+    body, quoted = render_content(ticket.content, site.base_url, remote_images=opening in images)
     entries = [
         Message(
             id=None,
@@ -134,6 +145,8 @@ def conversation(thread: Thread, site: Site) -> list[Message]:
             body=body,
             quoted=quoted,
             attachments=list(ticket.attachments),
+            held_images=opening not in images
+            and holds_remote_images(ticket.content, base_url=site.base_url),
         )
     ]
     for response in thread.conversation:
@@ -145,7 +158,8 @@ def conversation(thread: Thread, site: Site) -> list[Message]:
             kind = "customer"
         else:
             kind = "agent"
-        body, quoted = render_content(response.content, site.base_url)
+        key = f"message-{response.id}"
+        body, quoted = render_content(response.content, site.base_url, remote_images=key in images)
         entries.append(
             Message(
                 id=response.id,
@@ -156,6 +170,8 @@ def conversation(thread: Thread, site: Site) -> list[Message]:
                 body=body,
                 quoted=quoted,
                 attachments=list(response.attachments),
+                held_images=key not in images
+                and holds_remote_images(response.content, base_url=site.base_url),
             )
         )
     return entries

@@ -103,6 +103,9 @@ def changes(request: HttpRequest) -> HttpResponse:
         since = datetime.fromisoformat(request.GET.get("since", ""))
     except ValueError:
         return HttpResponseBadRequest("since must be an ISO time")
+    if since.tzinfo is None:
+        # A time without a zone cannot be compared with the sites' UTC times.
+        return HttpResponseBadRequest("since must be an ISO time with a zone (Z or +00:00)")
     page = listing.load(request, query)
     # The sites store whole seconds: a change in the second of rendering counts as new.
     since = since.replace(microsecond=0)

@@ -18,6 +18,7 @@ page shows what the site now holds, not what we assumed.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -153,7 +154,8 @@ def context(
         "thread": thread,
         "ticket": ticket,
         # Not "messages": that name belongs to Django's flash messages in base.html.
-        "entries": conversation(thread, site) if thread else [],
+        "entries": conversation(thread, site, images=_images_asked(request)) if thread else [],
+        "images_prefix": _images_prefix(request),
         "essentials": essentials,
         "me": me,
         "viewers": viewers,
@@ -170,6 +172,23 @@ def context(
         ],
         **extra,
     }
+
+
+def _images_asked(request: HttpRequest) -> frozenset[str]:
+    """The messages whose remote images the agent asked to see (``?images=message-12``)."""
+    return frozenset(
+        key
+        for key in request.GET.getlist("images")[:50]
+        if key == "message-opening" or re.fullmatch(r"message-\d{1,12}", key)
+    )
+
+
+def _images_prefix(request: HttpRequest) -> str:
+    """This page's query, to which a message's "Load remote images" link adds its own key."""
+    query = request.GET.copy()
+    query.setlist("images", sorted(_images_asked(request)))
+    text = query.urlencode()
+    return f"{text}&" if text else ""
 
 
 def _with_event(response: HttpResponse, site: Site, ticket_id: int) -> HttpResponse:
@@ -190,7 +209,9 @@ def thread(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
         with meanwhile(partial(read_ahead, request)):
             found, essentials = read(site, ticket_id, refresh=request.GET.get("refresh") == "1")
     except UpstreamError as error:
-        return upstream_error(request, error, site=site, status=error_status(error))
+        from_qs = origin(request)[1]
+        back = reverse("tickets:inbox") + (f"?{from_qs}" if from_qs else "")
+        return upstream_error(request, error, site=site, status=error_status(error), back_url=back)
     ctx = context(request, site, found, essentials, ticket_id=ticket_id)
     editing = _int(request.GET.get("edit"))
     message = next((m for m in ctx["entries"] if m.id == editing and m.editable), None)

@@ -516,6 +516,15 @@ def test_invalid_json_fault_truncates_the_body(sim: Any) -> None:
         response.json()
 
 
+def test_html_200_fault_applies_a_write_and_answers_with_a_web_page(sim: Any) -> None:
+    ticket_id = next(t["id"] for t in sim.acme.site.tickets.values() if t["status"] != "closed")
+    sim.acme.site.add_fault("html_200", method="POST")
+    response = call(sim.acme, "POST", f"{FS}/tickets/{ticket_id}/close")
+    assert response.status_code == 200
+    assert "text/html" in response.headers["Content-Type"]
+    assert sim.acme.site.tickets[ticket_id]["status"] == "closed"
+
+
 def test_reset_fault_drops_the_connection(sim: Any) -> None:
     sim.acme.site.add_fault("reset")
     with pytest.raises(requests.ConnectionError):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+from urllib.parse import urlencode
+
 from tests.tickets.test_inbox import INBOX, row_keys
 from tests.tickets.test_thread import open_composer, ticket_where, url
 from tests.tickets.test_thread_compose import post
@@ -51,3 +55,20 @@ def test_fresh_reads_after_a_write_never_show_the_older_copy(agent_client, acme,
     post(agent_client, acme, written, fields, text="Fresh-after-write.", action="note")
     html = agent_client.get(url("thread", acme, written)).content.decode()
     assert "Fresh-after-write." in html and "showing data from" not in html
+
+
+def test_a_thread_with_no_copy_on_a_down_site_offers_retry_and_the_way_back(
+    agent_client, acme, sim
+):
+    ticket_id = ticket_where(sim.acme)
+    sim.acme.site.add_fault("reset")
+    origin = urlencode({"from": f"site={acme.pk}&status=closed"})
+    response = agent_client.get(f"{url('thread', acme, ticket_id)}?{origin}")
+    html = response.content.decode()
+    assert response.status_code < 500
+    assert "Acme Store: The site could not be reached." in html
+    retry = rf'<a class="btn" href="[^"]*tickets/{ticket_id}/\?from=[^"]*">Retry</a>'
+    assert re.search(retry, html)
+    back = re.search(r'<a class="btn" href="([^"]*)">Back to the list</a>', html)
+    assert back is not None
+    assert unescape(back.group(1)) == f"/?site={acme.pk}&status=closed"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,8 @@ from dashboard.workflow.forms import SnoozeForm
 from dashboard.workflow.models import Snooze
 from dashboard.workflow.ui import request_policies, snooze_context
 
+# The largest ticket id a snooze can store (a PositiveIntegerField on every database).
+MAX_TICKET_ID = 2**31 - 1
 WOKE = {"time": "its time came", "reply": "the customer replied"}
 
 
@@ -67,9 +69,16 @@ def _answer(
     return response
 
 
+def _known_ticket_id(ticket_id: int) -> None:
+    """A number no snooze can hold is no ticket of ours (even while its site is down)."""
+    if not 0 < ticket_id <= MAX_TICKET_ID:
+        raise Http404("No such ticket")
+
+
 @require_POST
 def snooze(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
     site = user_site(request, site_id)
+    _known_ticket_id(ticket_id)
     form = SnoozeForm(request.POST)
     next_url = request.POST.get("next", "")[:2000]
     if not form.is_valid():
@@ -98,6 +107,7 @@ def snooze(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
 @require_POST
 def wake(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
     site = user_site(request, site_id)
+    _known_ticket_id(ticket_id)
     woke = services.unsnooze(user=request.user, site=site, ticket_id=ticket_id)
     note = f"#{ticket_id} is back in your inbox." if woke else ""
     return _answer(request, site, ticket_id, request.POST.get("next", "")[:2000], note=note)
