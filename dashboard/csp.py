@@ -61,11 +61,14 @@ class ContentSecurityPolicyMiddleware(MiddlewareMixin):
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         nonce = getattr(request, "_csp_nonce", None)
-        for header, name in [
-            ("Content-Security-Policy", "SECURE_CSP"),
-            ("Content-Security-Policy-Report-Only", "SECURE_CSP_REPORT_ONLY"),
+        for header, name, attribute in [
+            ("Content-Security-Policy", "SECURE_CSP", "_csp_config"),
+            ("Content-Security-Policy-Report-Only", "SECURE_CSP_REPORT_ONLY", "_csp_ro_config"),
         ]:
-            config = getattr(settings, name, {})
+            # A view may give its response a policy of its own, as Django 6's middleware allows.
+            config = getattr(response, attribute, None)
+            if config is None:
+                config = getattr(settings, name, {})
             # A view that set its own header keeps it, as with Django's middleware.
             if config and header not in response:
                 response.headers[header] = build_policy(config, nonce)

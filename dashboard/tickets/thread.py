@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import partial, wraps
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -200,8 +202,29 @@ def _with_event(response: HttpResponse, site: Site, ticket_id: int) -> HttpRespo
 # The page and its lazy parts
 
 
+def _message_images_policy(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Let the page show the images its messages may hold: the WordPress site's own, always,
+    and other hosts' only once the agent asked to load them (``?images=``). Set outside the
+    page cache, whose hits are new responses."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
+        response = view(request, site_id, ticket_id)
+        site = next((s for s in user_sites(request) if str(s.pk) == str(site_id)), None)
+        if site is not None:
+            parts = urlsplit(site.base_url)
+            sources = [*settings.SECURE_CSP.get("img-src", []), f"{parts.scheme}://{parts.netloc}"]
+            if _images_asked(request):
+                sources.append("https:")
+            response._csp_config = {**settings.SECURE_CSP, "img-src": sources}
+        return response
+
+    return wrapped
+
+
 @require_GET
 @vary_on_headers("HX-Request")
+@_message_images_policy
 @cached_page("tickets", "reference", "workflow", "identity")
 def thread(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
     site = user_site(request, site_id)

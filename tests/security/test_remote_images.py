@@ -36,3 +36,25 @@ def test_a_tracking_pixel_loads_only_when_the_agent_asks(agent_client, acme, sim
     assert f'src="{PIXEL.replace("&", "&amp;")}"' in loaded
     # Only that message's: the control is gone for it.
     assert "Load remote images" not in loaded
+
+
+def test_the_thread_policy_admits_the_sites_images_and_remote_ones_only_when_asked(
+    agent_client, acme, sim
+):
+    # The site's own images show in every thread; other hosts only after "Load remote images".
+    from urllib.parse import urlsplit
+
+    ticket_id = next(iter(sim.acme.site.tickets))
+    page = f"/sites/{acme.pk}/tickets/{ticket_id}/"
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(sim.acme.base_url))
+
+    def img_src(url: str) -> list[str]:
+        policy = agent_client.get(url)["Content-Security-Policy"]
+        (directive,) = [d for d in policy.split("; ") if d.startswith("img-src ")]
+        return directive.split()[1:]
+
+    plain = img_src(page)
+    assert origin in plain and "https:" not in plain
+    assert "https:" in img_src(page + "?images=message-opening")
+    # The inbox keeps the policy from settings: no site, no remote host.
+    assert img_src("/") == ["'self'", "data:"]
