@@ -140,7 +140,7 @@ def check_everywhere(page: Page, name: str) -> None:
         page.emulate_media(color_scheme=scheme)
         assert_accessible(page, f"{name} in {scheme} mode at 390 px")
     page.emulate_media(color_scheme="light")
-    page.screenshot(path=str(SHOTS / f"{name}-390.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}-390.png"))  # the screen, as a phone shows it
 
 
 @pytest.mark.parametrize("name", list(STATES))
@@ -342,9 +342,10 @@ def test_debug_footer_sits_after_the_content_and_covers_nothing(
     World(page, live_server.url, acme, academy, sim).thread()
     footer = page.locator(".debug-footer")
     expect(footer).to_contain_text("upstream:")
-    top = footer.evaluate("e => e.getBoundingClientRect().top + window.scrollY")
-    bottom = page.locator("#main").evaluate(
-        "e => e.getBoundingClientRect().bottom + window.scrollY"
+    # Both edges in one go: the page may still be settling (presence, panel) between two calls.
+    top, bottom = footer.evaluate(
+        "e => [e.getBoundingClientRect().top,"
+        " document.getElementById('main').getBoundingClientRect().bottom]"
     )
     assert top >= bottom - 0.5, f"the footer starts at {top} px, over the page ending at {bottom}"
 
@@ -391,3 +392,18 @@ def test_every_avatar_and_site_badge_colour_is_readable(page, live_server):
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
         assert_accessible(page, f"every tone in {scheme} mode")
+
+
+def test_inbox_views_and_status_tabs_are_all_on_screen_on_a_phone(
+    logged_in_page, live_server, acme, academy, sim
+):
+    page = logged_in_page
+    page.set_viewport_size(PHONE)
+    World(page, live_server.url, acme, academy, sim).inbox()
+    off_screen = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.view, .tab'))
+          .filter((e) => { const r = e.getBoundingClientRect();
+                           return r.left < 0 || r.right > window.innerWidth + 0.5; })
+          .map((e) => e.textContent.trim().replace(/\\s+/g, ' '))"""
+    )
+    assert not off_screen, f"cut off at the screen's edge: {off_screen}"
