@@ -91,11 +91,48 @@
     toggle.setAttribute("aria-expanded", String(open));
   });
 
-  /* Shortcuts dialog. */
+  /* Shortcuts dialog. When it closes, focus goes back to where it was (the row, the link that
+     opened it), so a keyboard user carries on from the same place. */
   function openShortcuts() {
     const dialog = document.getElementById("shortcuts");
-    if (dialog && !dialog.open) dialog.showModal();
+    if (!dialog || dialog.open) return;
+    // Opened from a menu, the way back is the menu's button: the menu closes meanwhile.
+    const opener = document.activeElement;
+    const menu = opener && opener.closest && opener.closest("details");
+    const back = menu ? menu.querySelector("summary") : opener;
+    dialog.addEventListener(
+      "close",
+      () => {
+        if (menu) menu.open = false;
+        if (back && back !== document.body && document.contains(back)) back.focus();
+      },
+      { once: true },
+    );
+    dialog.showModal();
   }
+
+  /* Menus built on <details> (account, snooze): Escape closes the open one and puts focus back
+     on its summary, before the page's own Escape (back to the list) can run; a click elsewhere
+     closes it too. The saved-reply picker handles its own keys (workflow.js). */
+  const MENUS = "details.user-menu[open], details.snooze-menu[open]";
+  window.addEventListener(
+    "keydown",
+    (event) => {
+      if (event.key !== "Escape" || !event.target.closest) return;
+      const menu = event.target.closest(MENUS);
+      if (!menu) return;
+      event.preventDefault();
+      event.stopPropagation();
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    },
+    true,
+  );
+  document.addEventListener("click", (event) => {
+    document.querySelectorAll(MENUS).forEach((menu) => {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
   document.addEventListener("click", (event) => {
     if (event.target.closest("[data-shortcuts-open]")) {
       event.preventDefault();

@@ -95,5 +95,6 @@ def _text(value: object) -> str:
 
 _UNASSIGNED = '<span class="muted">Unassigned</span>'
 _WAITING_DOT = mark_safe(
-    '<span class="dot" title="Waiting for a reply" aria-label="Waiting for a reply"></span>'
+    '<span class="dot" role="img" title="Waiting for a reply" aria-label="Waiting for a reply">'
+    "</span>"
 )
