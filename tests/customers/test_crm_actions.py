@@ -51,8 +51,8 @@ def test_adding_and_removing_a_tag_shows_at_once_and_after_a_reload(agent_client
     )
 
     assert tag["id"] in sim.acme.site.contacts[cid]["tag_ids"]
-    assert f"Remove tag {tag['title']}" in page
-    assert f"Remove tag {tag['title']}" in _section(agent_client, acme, customer["id"])
+    assert f"Remove FluentCRM tag {tag['title']}" in page
+    assert f"Remove FluentCRM tag {tag['title']}" in _section(agent_client, acme, customer["id"])
 
     page = _post(
         agent_client,
@@ -62,7 +62,9 @@ def test_adding_and_removing_a_tag_shows_at_once_and_after_a_reload(agent_client
     )
 
     assert tag["id"] not in sim.acme.site.contacts[cid]["tag_ids"]
-    assert f"Remove tag {tag['title']}" not in _section(agent_client, acme, customer["id"])
+    assert f"Remove FluentCRM tag {tag['title']}" not in _section(
+        agent_client, acme, customer["id"]
+    )
 
 
 def test_a_tag_the_site_does_not_list_is_refused_and_nothing_is_created(agent_client, acme, sim):
@@ -108,7 +110,7 @@ def test_adding_a_list_sends_its_id_and_the_contact_reads_back_with_it(agent_cli
     )
 
     assert crm_list["id"] in sim.acme.site.contacts[cid]["list_ids"]
-    assert f"Remove list {crm_list['title']}" in page
+    assert f"Remove FluentCRM list {crm_list['title']}" in page
 
 
 def test_unsubscribing_asks_first_then_uses_the_property_route(agent_client, acme, sim):

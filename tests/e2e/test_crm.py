@@ -37,7 +37,7 @@ def test_tag_and_list_are_added_and_removed_from_a_ticket(acme, sim, logged_in_p
     expect(crm).to_have_attribute("data-crm-state", "found")
 
     # The typeahead offers the site's tags; the keyboard alone adds one.
-    box = crm.get_by_label("Add a tag")
+    box = crm.get_by_label("Add a FluentCRM tag")
     box.focus()
     expect(crm.locator(f"datalist option[value='{tag['title']}']")).to_have_count(1)
     box.fill(tag["title"])
@@ -46,22 +46,22 @@ def test_tag_and_list_are_added_and_removed_from_a_ticket(acme, sim, logged_in_p
     assert tag["id"] in sim.acme.site.contacts[cid]["tag_ids"]
 
     page.reload()
-    remove = _crm(page).get_by_role("button", name=f"Remove tag {tag['title']}")
+    remove = _crm(page).get_by_role("button", name=f"Remove FluentCRM tag {tag['title']}")
     expect(remove).to_be_visible()
     remove.click()
     expect(_crm(page)).to_contain_text(f"Removed “{tag['title']}”.")
     assert tag["id"] not in sim.acme.site.contacts[cid]["tag_ids"]
 
-    lists = _crm(page).get_by_label("Add a list")
+    lists = _crm(page).get_by_label("Add a FluentCRM list")
     lists.fill(crm_list["title"])
     lists.press("Enter")
     expect(
-        _crm(page).get_by_role("button", name=f"Remove list {crm_list['title']}")
+        _crm(page).get_by_role("button", name=f"Remove FluentCRM list {crm_list['title']}")
     ).to_be_visible()
     assert crm_list["id"] in sim.acme.site.contacts[cid]["list_ids"]
     page.reload()
     expect(
-        _crm(page).get_by_role("button", name=f"Remove list {crm_list['title']}")
+        _crm(page).get_by_role("button", name=f"Remove FluentCRM list {crm_list['title']}")
     ).to_be_visible()
 
 
@@ -94,7 +94,7 @@ def test_note_from_a_ticket_keeps_the_typed_text(acme, sim, logged_in_page, live
     crm = _crm(page)
     crm.get_by_label("Note title").fill("Refund request")
     crm.get_by_label("Note", exact=True).fill(typed)
-    crm.get_by_role("button", name="Add note").click()
+    crm.get_by_role("button", name="Add CRM note").click()
 
     expect(crm.locator(".crm-done")).to_have_text("Note added.")
     first = crm.locator(".crm-note").first
