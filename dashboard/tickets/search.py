@@ -121,7 +121,8 @@ def load_search(sites: list[Site], query: InboxQuery, *, cursor: str = "", refre
         if not outcome.ok:
             continue
         matches: SiteMatches = outcome.value
-        note.customers.extend(matches.customers)
+        # The same person is a customer on several sites: named once.
+        note.customers.extend(n for n in matches.customers if n not in note.customers)
         note.bounded = note.bounded or not matches.complete
         if matches.customers_refused:
             note.refused.append(by_site[site_id].label)

@@ -49,6 +49,10 @@ def test_searching_an_email_across_sites_keeps_the_list_filters(agent_client, ac
         )
     html = agent_client.get(INBOX, {"q": customer["email"]}).content.decode()
     assert set(row_keys(html)) == expected
+    # The note names the person once, though they are a customer on both sites.
+    name = f"{customer['first_name']} {customer['last_name']}"
+    note = re.search(r'<p class="search-note[^>]*>(.*?)</p>', html, re.S).group(1)
+    assert note.count(name) == 1
 
 
 def test_text_matches_are_merged_with_the_customers_tickets(agent_client, acme, sim):
