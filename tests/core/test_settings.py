@@ -19,7 +19,9 @@ PRODUCTION_ENV = {
 
 
 def manage(*args: str, env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "DATABASE_URL"}
+    # The laptop defaults: a CI pass on PostgreSQL + Redis must not leak into these processes.
+    laptop = {"DATABASE_URL", "REDIS_URL"}
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k not in laptop}
     for name in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         clean.pop(name, None)
     clean["DATA_DIR"] = str(tmp_path)
