@@ -45,6 +45,8 @@ class World:
     def thread(self) -> None:
         self.goto(f"/sites/{self.acme.pk}/tickets/{self.ticket()}/")
         expect(self.page.locator(".customer-panel .cp-name")).to_be_visible()
+        # The FluentCRM contact loads after the panel: wait for it, so every check sees it.
+        expect(self.page.locator(".customer-panel section.cp-crm")).to_be_visible()
 
     def inbox(self, query: str = "") -> None:
         self.goto("/" + query)
