@@ -55,11 +55,18 @@ def attach(rows: Iterable) -> None:
         else:
             row.preview = _of(newest)
             seen[key] = (row.preview.text, row.preview.is_note)
-    if seen:
-        cache.set_many(seen, REMEMBER_SECONDS)
-    if unknown:
-        for key, (text, is_note) in cache.get_many(list(unknown)).items():
-            unknown[key].preview = Preview(text, is_note)
+    if not seen and not unknown:
+        return
+    # One read for both: what the activity rows fall back on, and what is already remembered,
+    # so that a list read again (after expiry, or on another page) writes only what changed.
+    known = cache.get_many([*seen, *unknown])
+    changed = {key: value for key, value in seen.items() if known.get(key) != value}
+    if changed:
+        cache.set_many(changed, REMEMBER_SECONDS)
+    for key, row in unknown.items():
+        if key in known:
+            text, is_note = known[key]
+            row.preview = Preview(text, is_note)
 
 
 def remember_thread(site_id: int, thread: Thread) -> None:
