@@ -163,6 +163,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "dashboard.compression.TextGZipMiddleware",
     CSP_MIDDLEWARE,
     "dashboard.middleware.SecurityHeadersMiddleware",
     "dashboard.middleware.UpstreamTimingMiddleware",
