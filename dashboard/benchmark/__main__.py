@@ -1,5 +1,5 @@
 """The measuring process: ``python -m dashboard.benchmark``, started by ``manage.py benchmark``
-with the workspace's environment (see ``harness.launch``); not meant to be run by hand."""
+with the workspace's environment (see ``launcher.launch``); not meant to be run by hand."""
 
 from __future__ import annotations
 
@@ -10,6 +10,12 @@ import sys
 import time
 import traceback
 from pathlib import Path
+
+# None of these imports Django at import time (they do inside their functions), so they may come
+# before django.setup() below.
+from dashboard.benchmark.harness import Harness
+from dashboard.benchmark.options import Options
+from dashboard.benchmark.run import run
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -28,10 +34,6 @@ def main() -> int:
     import django
 
     django.setup()
-
-    from dashboard.benchmark.harness import Harness
-    from dashboard.benchmark.options import Options
-    from dashboard.benchmark.run import run
 
     options = Options.from_json(os.environ["BENCHMARK_OPTIONS"])
     workspace = Path(os.environ["BENCHMARK_WORKSPACE"])

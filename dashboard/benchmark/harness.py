@@ -1,6 +1,7 @@
-"""Set up and tear down everything a benchmark run needs, in one temporary folder.
+"""The measuring side of a benchmark run: gunicorn, the simulated sites and the users, set up
+and torn down in one temporary folder.
 
-Two processes take part. ``manage.py benchmark`` (the *launcher*) already runs with the
+Two processes take part. ``manage.py benchmark`` (the *launcher*, launcher.py) already runs with the
 checkout's settings, so it only creates the workspace, builds a production-like environment
 (``DEBUG`` off, fresh keys, a SQLite file and upstream cache inside the workspace) and starts
 ``python -m dashboard.benchmark`` with it. That *measuring* process therefore reads exactly the
@@ -15,168 +16,27 @@ measuring process die abruptly, any gunicorn it left behind.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
-import re
 import secrets
-import shlex
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from dashboard.benchmark.http import DashboardClient
 from dashboard.benchmark.options import Options
-
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-GUNICORN_PID_FILE = "gunicorn.pid"
-# The web line of the Procfile, used should the Procfile ever lack one.
-DEFAULT_WEB_LINE = (
-    "gunicorn dashboard.wsgi --threads ${GUNICORN_THREADS:-4} --worker-class gthread "
-    "--access-logfile - --forwarded-allow-ips '*'"
+from dashboard.benchmark.processes import (
+    BASE_DIR,
+    GUNICORN_PID_FILE,
+    free_port,
+    stop,
+    terminate_with_parent,
+    web_command,
 )
-
-# Environment variables that would make the measured server differ from the one described by
-# the options; they are removed, then set explicitly where needed.
-_INHERITED_BLOCKLIST = (
-    "DJANGO_SETTINGS_MODULE",
-    "DEBUG",
-    "SECRET_KEY",
-    "CREDENTIALS_KEYS",
-    "ALLOWED_HOSTS",
-    "DATA_DIR",
-    "DATABASE_URL",
-    "REDIS_URL",
-    "CACHE_KEY_PREFIX",
-    "PORT",
-    "WEB_CONCURRENCY",
-    "GUNICORN_THREADS",
-    "GUNICORN_CMD_ARGS",
-    "SECURE_SSL_REDIRECT",
-    "UPSTREAM_ALLOW_PRIVATE",
-)
-
-
-# ----------------------------------------------------------------------------- the launcher
-
-
-def launch(options: Options, err: TextIO = sys.stderr) -> int:
-    """Run the benchmark in a fresh workspace; the exit code is the measuring process's."""
-    workspace = Path(tempfile.mkdtemp(prefix="dashboard-benchmark-"))
-    env = measuring_environment(options, workspace)
-    process: subprocess.Popen | None = None
-    previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-    try:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "dashboard.benchmark"],
-            cwd=BASE_DIR,
-            env=env,
-            # Safe here: the launcher has no threads.
-            preexec_fn=_terminate_with_parent,
-        )
-        return process.wait()
-    except KeyboardInterrupt:
-        # Ctrl-C reaches the whole foreground group: the measuring process is already
-        # cleaning up; give it time to stop gunicorn and the sites.
-        err.write("benchmark: interrupted, cleaning up\n")
-        if process is not None:
-            _stop(process, grace=30)
-        return 130
-    finally:
-        if process is not None and process.poll() is None:
-            _stop(process, grace=30)
-        _stop_leftover_gunicorn(workspace)
-        shutil.rmtree(workspace, ignore_errors=True)
-        signal.signal(signal.SIGTERM, previous)
-
-
-def measuring_environment(options: Options, workspace: Path) -> dict[str, str]:
-    """Production settings, pointed at the workspace, for both the measuring process and
-    gunicorn: they must agree on the database, the caches and the credentials key."""
-    env = {k: v for k, v in os.environ.items() if k not in _INHERITED_BLOCKLIST}
-    data_dir = workspace / "data"
-    data_dir.mkdir()
-    from cryptography.fernet import Fernet
-
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "dashboard.benchmark.settings",
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(64),
-            "CREDENTIALS_KEYS": Fernet.generate_key().decode(),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false",
-            "UPSTREAM_ALLOW_PRIVATE": "true",
-            "DATA_DIR": str(data_dir),
-            "DATABASE_URL": f"sqlite:///{data_dir / 'dashboard.sqlite3'}",
-            "BENCHMARK_STATIC_ROOT": str(workspace / "static"),
-            "BENCHMARK_WORKSPACE": str(workspace),
-            "BENCHMARK_OPTIONS": options.to_json(),
-            "GUNICORN_THREADS": str(options.threads),
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    if options.redis_url:
-        env["REDIS_URL"] = options.redis_url
-        # A prefix of its own keeps this run's keys apart from anything else in that Redis.
-        env["CACHE_KEY_PREFIX"] = f"benchmark-{secrets.token_hex(4)}"
-    return env
-
-
-def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
-def _terminate_with_parent() -> None:
-    """In a child: receive SIGTERM when the parent dies, however it dies (Linux only)."""
-    with contextlib.suppress(Exception):
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
-
-
-def _stop(
-    process: subprocess.Popen, *, grace: float, group: bool = False, sig: int = signal.SIGTERM
-) -> None:
-    """Send ``sig``, wait up to ``grace`` seconds, then SIGKILL (the whole group if ``group``)."""
-    if process.poll() is not None:
-        return
-
-    def send(sig: int) -> None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            if group:
-                os.killpg(process.pid, sig)
-            else:
-                process.send_signal(sig)
-
-    send(sig)
-    try:
-        process.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        send(signal.SIGKILL)
-        process.wait(timeout=10)
-
-
-def _stop_leftover_gunicorn(workspace: Path) -> None:
-    """Kill a gunicorn the measuring process could not stop, if it is still ours."""
-    pid_file = workspace / GUNICORN_PID_FILE
-    try:
-        pid = int(pid_file.read_text().strip())
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-    except (OSError, ValueError):
-        return
-    if "gunicorn" in cmdline:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGKILL)
-
-
-# ----------------------------------------------------------------------------- the measuring side
 
 
 @dataclass
@@ -267,7 +127,7 @@ class Harness:
         if self.gunicorn is not None:
             # SIGINT is gunicorn's quick shutdown: nothing is left to serve, so there is no
             # point waiting for the clients' idle keep-alive connections to close.
-            _stop(self.gunicorn, grace=10, group=True, sig=signal.SIGINT)
+            stop(self.gunicorn, grace=10, group=True, sig=signal.SIGINT)
             self.gunicorn = None
             (self.workspace / GUNICORN_PID_FILE).unlink(missing_ok=True)
         for running in self.sites:
@@ -322,7 +182,7 @@ class Harness:
             running.site.clear_log()
 
     def _start_gunicorn(self) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         env = dict(os.environ)
         bind = f"127.0.0.1:{self.port}"
         self.gunicorn_command = [*web_command(env), "--workers", str(self.options.workers)]
@@ -336,7 +196,7 @@ class Harness:
             stderr=subprocess.STDOUT,
             start_new_session=True,
             # Safe here: gunicorn starts before this process has any thread.
-            preexec_fn=_terminate_with_parent,
+            preexec_fn=terminate_with_parent,
         )
         log.close()
         (self.workspace / GUNICORN_PID_FILE).write_text(str(self.gunicorn.pid))
@@ -384,8 +244,6 @@ class Harness:
         return f"http://127.0.0.1:{self.port}"
 
     def client(self, account: Account):
-        from dashboard.benchmark.http import DashboardClient
-
         client = DashboardClient(self.base_url)
         client.login(account.username, account.password)
         return client
@@ -474,28 +332,3 @@ class Harness:
         finally:
             for running in self.sites:
                 running.site.clear_faults()
-
-
-def web_command(env: dict[str, str]) -> list[str]:
-    """The Procfile's web command, its ``${VAR:-default}`` expanded from ``env``, run with this
-    interpreter (``python -m gunicorn`` is the installed ``gunicorn`` script)."""
-    line = DEFAULT_WEB_LINE
-    with contextlib.suppress(OSError):
-        for raw in (BASE_DIR / "Procfile").read_text().splitlines():
-            if raw.startswith("web:"):
-                line = raw[len("web:") :].strip()
-                break
-
-    def expand(match: re.Match) -> str:
-        return env.get(match.group(1)) or (match.group(2) or "")
-
-    argv = shlex.split(re.sub(r"\$\{(\w+)(?::-([^}]*))?\}", expand, line))
-    if argv and argv[0] == "gunicorn":
-        argv = [sys.executable, "-m", "gunicorn", *argv[1:]]
-    return argv
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]

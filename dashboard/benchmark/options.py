@@ -1,7 +1,7 @@
 """The benchmark's options, declared once for the management command and the measuring process.
 
 The command line is parsed by ``manage.py benchmark``; the measuring process (started with a
-clean environment, see ``harness.launch``) receives the same options as JSON, so nothing is
+clean environment, see ``launcher.launch``) receives the same options as JSON, so nothing is
 declared twice.
 """
 

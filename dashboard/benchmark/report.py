@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import statistics
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
-if TYPE_CHECKING:
-    from dashboard.benchmark.measurements import PageKind
+from dashboard.benchmark.budgets import PageKind
+from dashboard.benchmark.http import Sample
 
 
 @dataclass
@@ -96,7 +98,7 @@ def print_calls(kinds: list[PageKind], out: TextIO) -> None:
                 "—" if kind.budget is None else str(kind.budget),
                 _ms(_median([s.wall_ms for s in kind.cold])),
                 _ms(_median([s.timing.app_ms for s in kind.warm])),
-                _routes(kind.cold),
+                summarise_routes(kind.cold),
             )
         )
     _table(rows, out)
@@ -118,15 +120,16 @@ def _calls_text(samples: list) -> str:
     return text
 
 
-def _routes(samples: list) -> str:
-    from dashboard.benchmark.measurements import summarise_routes
-
-    return summarise_routes(samples)
+def summarise_routes(samples: list[Sample]) -> str:
+    """The routes of one typical sample, e.g. ``GET /tickets x2, GET /tickets/<id>``."""
+    if not samples:
+        return ""
+    typical = sorted(samples, key=lambda s: s.site_calls)[len(samples) // 2]
+    counts = Counter(typical.routes)
+    return ", ".join(f"{route} x{n}" if n > 1 else route for route, n in sorted(counts.items()))
 
 
 def _median(values: list) -> float | None:
-    import statistics
-
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
 

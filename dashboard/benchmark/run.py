@@ -9,6 +9,7 @@ import time
 from typing import TextIO
 
 from dashboard.benchmark import measurements, report, soak
+from dashboard.benchmark.budgets import PageKind
 from dashboard.benchmark.harness import Harness
 
 
@@ -95,7 +96,7 @@ def _caution(details: dict) -> str:
     )
 
 
-def _kind_json(kind: measurements.PageKind) -> dict:
+def _kind_json(kind: PageKind) -> dict:
     def phase(samples: list) -> dict:
         return {
             "calls_max": max((s.site_calls for s in samples), default=None),
@@ -104,7 +105,7 @@ def _kind_json(kind: measurements.PageKind) -> dict:
             "server_ms": [s.timing.app_ms for s in samples],
             "bytes": [s.size for s in samples],
             "statuses": [s.status for s in samples],
-            "routes": measurements.summarise_routes(samples),
+            "routes": report.summarise_routes(samples),
         }
 
     return {

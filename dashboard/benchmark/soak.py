@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from dashboard.benchmark.harness import Harness
 from dashboard.benchmark.load import LoadGroup, LoadResult, percentile, run_load
-from dashboard.benchmark.measurements import choose_pages, machine_cpu, warm_up
+from dashboard.benchmark.measurements import machine_cpu
 from dashboard.benchmark.report import Figure
+from dashboard.benchmark.sampling import choose_pages, warm_up
 
 WARM_CLIENTS = 32
 COLD_CLIENTS = 8

@@ -6,9 +6,11 @@ Plain Python (no Django): `SimulatedSite` is a WSGI app holding seeded data, and
 
 from __future__ import annotations
 
-from .app import FAULT_KINDS, LoggedRequest, SimulatedSite
-from .data import ADMIN_APP_PASSWORD, ADMIN_USERNAME, User
+from .app import SimulatedSite
+from .data import ADMIN_APP_PASSWORD, ADMIN_USERNAME
 from .server import SimulatorServer
+from .state import FAULT_KINDS, LoggedRequest
+from .store import User
 
 __all__ = [
     "ADMIN_APP_PASSWORD",

@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .attachments import seed as seed_files
 from .hostile import VECTORS
+from .store import Store, User, add_response, md5, person_row, slugify
 
 ADMIN_USERNAME = "admin"
 ADMIN_APP_PASSWORD = "abcd efgh ijkl mnop qrst uvwx"  # noqa: S105 - a documented demo credential
@@ -64,89 +65,6 @@ PRIORITIES = ("normal", "medium", "critical")
 # WordPress user ids of people who are not Fluent Support persons start far above the
 # persons table, so they never collide with an agent or customer id.
 EDITOR_WP_USER_ID = 9001
-
-
-@dataclass
-class User:
-    """A WordPress user who can sign in with an application password."""
-
-    username: str
-    app_password: str
-    role: str  # "administrator" or "agent"
-    person_id: int  # the Fluent Support agent id (wp_fs_persons.id); also the WP user id
-    limited: bool
-    permissions: list[str]
-    first_name: str
-    last_name: str
-    email: str
-    crm_access: bool
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    def can(self, permission: str) -> bool:
-        return permission in self.permissions
-
-
-@dataclass
-class Store:
-    """All rows of one site, with the few indexes the routes need to stay fast."""
-
-    site_name: str
-    domain: str
-    now: datetime
-    users: dict[str, User] = field(default_factory=dict)
-    persons: dict[int, dict[str, Any]] = field(default_factory=dict)
-    mailboxes: dict[int, dict[str, Any]] = field(default_factory=dict)
-    products: dict[int, dict[str, Any]] = field(default_factory=dict)
-    ticket_tags: dict[int, dict[str, Any]] = field(default_factory=dict)
-    tickets: dict[int, dict[str, Any]] = field(default_factory=dict)
-    responses: dict[int, dict[str, Any]] = field(default_factory=dict)
-    responses_by_ticket: dict[int, list[int]] = field(default_factory=dict)
-    tickets_by_customer: dict[int, list[int]] = field(default_factory=dict)
-    contacts: dict[int, dict[str, Any]] = field(default_factory=dict)
-    crm_tags: dict[int, dict[str, Any]] = field(default_factory=dict)
-    crm_lists: dict[int, dict[str, Any]] = field(default_factory=dict)
-    custom_fields: list[dict[str, Any]] = field(default_factory=list)
-    contact_notes: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
-    # Uploaded files (fs_attachments rows, with their bytes under "content").
-    attachments: dict[int, dict[str, Any]] = field(default_factory=dict)
-    next_attachment_id: int = 1
-    next_person_id: int = 1
-    next_ticket_id: int = 1
-    next_response_id: int = 1
-    # Bumped on every write so cached sort orders know when to rebuild.
-    version: int = 0
-
-    @property
-    def customers(self) -> dict[int, dict[str, Any]]:
-        return {pid: p for pid, p in self.persons.items() if p["person_type"] == "customer"}
-
-    @property
-    def agents(self) -> dict[int, dict[str, Any]]:
-        return {pid: p for pid, p in self.persons.items() if p["person_type"] == "agent"}
-
-    def user_by_person(self, person_id: int) -> User | None:
-        for user in self.users.values():
-            if user.person_id == person_id:
-                return user
-        return None
-
-    def contact_by_email(self, email: str) -> dict[str, Any] | None:
-        wanted = email.strip().lower()
-        for contact in self.contacts.values():
-            if contact["email"].lower() == wanted:
-                return contact
-        return None
-
-
-def md5(text: str) -> str:
-    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
-
-
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "item"
 
 
 def make_app_password(rng: random.Random) -> str:
@@ -379,45 +297,6 @@ def _weighted(rng: random.Random, pairs: list[tuple[Any, float]]) -> Any:
     return pairs[-1][0]
 
 
-def _person(
-    pid: int,
-    first: str,
-    last: str,
-    email: str,
-    person_type: str,
-    created: datetime,
-    **extra: Any,
-) -> dict[str, Any]:
-    row = {
-        "id": pid,
-        "first_name": first,
-        "last_name": last,
-        "email": email,
-        "title": None,
-        "avatar": None,
-        "person_type": person_type,
-        "status": "active" if person_type == "agent" else None,
-        "ip_address": None,
-        "last_ip_address": None,
-        "address_line_1": None,
-        "address_line_2": None,
-        "city": None,
-        "zip": None,
-        "state": None,
-        "country": None,
-        "note": None,
-        "hash": md5(f"{email}-{pid}"),
-        "user_id": pid if person_type == "agent" else None,
-        "description": None,
-        "remote_uid": None,
-        "last_response_at": None,
-        "created_at": created,
-        "updated_at": created,
-    }
-    row.update(extra)
-    return row
-
-
 def build_store(
     *,
     seed: int,
@@ -446,8 +325,6 @@ def build_store(
     _build_crm(store, rng, contacts, installed)
     # Attachments are placed after everything else and draw nothing from the seed's random
     # stream, so every other row stays as it was before files existed.
-    from .files import seed as seed_files
-
     seed_files(store)
     _add_nameless_agent(store, installed)
     if hostile:
@@ -470,7 +347,7 @@ def _build_agents(
         if perms is None:
             perms = LIMITED_PERMISSIONS if limited else AGENT_PERMISSIONS
         password = admin_password if role == "administrator" else make_app_password(rng)
-        store.persons[pid] = _person(pid, first, last, email, "agent", at, title=title)
+        store.persons[pid] = person_row(pid, first, last, email, "agent", at, title=title)
         store.users[username] = User(
             username=username,
             app_password=password,
@@ -507,7 +384,7 @@ def _add_nameless_agent(store: Store, at: datetime) -> None:
     pid = store.next_person_id
     store.next_person_id += 1
     email = f"sam.agent@{store.domain}"
-    store.persons[pid] = _person(pid, "", "", email, "agent", at, title=None)
+    store.persons[pid] = person_row(pid, "", "", email, "agent", at, title=None)
     digest = hashlib.sha256(f"nameless:{store.domain}".encode()).hexdigest()
     store.users["sam"] = User(
         username="sam",
@@ -600,7 +477,7 @@ def _build_customers(store: Store, rng: random.Random, count: int, at: datetime)
         local = re.sub(r"[^a-z.-]", "", f"{first}.{last}".lower())
         city, state, zip_code, country = rng.choice(PLACES)
         created = at + timedelta(minutes=pid)
-        store.persons[pid] = _person(
+        store.persons[pid] = person_row(
             pid,
             first,
             last,
@@ -763,50 +640,6 @@ def _build_conversation(
         ticket["total_close_time"] = int((closed_at - ticket["created_at"]).total_seconds())
         ticket["waiting_since"] = closed_at
         ticket["updated_at"] = closed_at
-
-
-def add_response(
-    store: Store,
-    ticket: dict[str, Any],
-    person_id: int,
-    kind: str,
-    content: str,
-    at: datetime,
-) -> dict[str, Any]:
-    """Append one conversation row and update the ticket columns the plugin maintains."""
-    rid = store.next_response_id
-    store.next_response_id += 1
-    row = {
-        "id": rid,
-        "serial": 1,
-        "ticket_id": ticket["id"],
-        "person_id": person_id,
-        "conversation_type": kind,
-        "content": content,
-        "source": "web",
-        "content_hash": md5(content),
-        "message_id": None,
-        "is_important": "no",
-        "created_at": at,
-        "updated_at": at,
-    }
-    store.responses[rid] = row
-    store.responses_by_ticket.setdefault(ticket["id"], []).append(rid)
-    if kind == "response":
-        person = store.persons.get(person_id)
-        ticket["response_count"] += 1
-        ticket["waiting_since"] = at
-        if person is not None and person["person_type"] == "customer":
-            ticket["last_customer_response"] = at
-            person["last_response_at"] = at
-        else:
-            if ticket["first_response_time"] is None:
-                seconds = int((at - ticket["created_at"]).total_seconds())
-                ticket["first_response_time"] = seconds
-            ticket["last_agent_response"] = at
-    ticket["updated_at"] = at
-    store.version += 1
-    return row
 
 
 def _build_crm(store: Store, rng: random.Random, count: int, at: datetime) -> None:

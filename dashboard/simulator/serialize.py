@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from .data import md5
+from .store import md5
 
 TICKET_COLUMNS = (
     "id", "customer_id", "agent_id", "mailbox_id", "product_id", "product_source", "privacy",

@@ -2,59 +2,18 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .data import User, md5
+from .rest import Reply, Request, Route
+from .store import md5
 
 if TYPE_CHECKING:
-    from .app import Reply, Request, SimulatedSite
-
-Handler = "Callable[[SimulatedSite, Request], Reply]"
-
-
-@dataclass
-class Route:
-    """One registered REST route: its path regex, handlers per method and permission rule."""
-
-    path: str
-    methods: dict[str, Any]
-    allow: str
-    # None = public; otherwise a callable returning None (allowed), 401 or 403.
-    policy: Callable[[User | None], int | None] | None = None
-    pattern: re.Pattern[str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.pattern = re.compile(self.path)
-
-    def check(self, user: User | None) -> int | None:
-        return self.policy(user) if self.policy is not None else None
-
-
-def needs(permission: str | None) -> Callable[[User | None], int | None]:
-    """A permission callback: signed-in agents with `permission` (None: any agent)."""
-
-    def check(user: User | None) -> int | None:
-        if user is None:
-            return 401
-        if permission is None:
-            return None if user.can("fst_view_dashboard") else 403
-        return None if user.can(permission) else 403
-
-    return check
-
-
-def _reply(status: int, body: Any = None, **kwargs: Any) -> Reply:
-    from .app import Reply
-
-    return Reply(status, body, **kwargs)
+    from .state import SiteState
 
 
 def rest_forbidden(status: int) -> Reply:
     headers = {"Vary": "Origin"} if status == 401 else {}
-    return _reply(
+    return Reply(
         status,
         {
             "code": "rest_forbidden",
@@ -67,7 +26,7 @@ def rest_forbidden(status: int) -> Reply:
 
 
 def no_route() -> Reply:
-    return _reply(
+    return Reply(
         404,
         {
             "code": "rest_no_route",
@@ -79,7 +38,7 @@ def no_route() -> Reply:
 
 
 def invalid_json() -> Reply:
-    return _reply(
+    return Reply(
         400,
         {
             "code": "rest_invalid_json",
@@ -91,7 +50,7 @@ def invalid_json() -> Reply:
 
 
 def critical_error() -> Reply:
-    return _reply(
+    return Reply(
         500,
         {
             "code": "internal_server_error",
@@ -111,10 +70,10 @@ def bad_gateway() -> Reply:
         "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
         "</body>\r\n</html>\r\n"
     )
-    return _reply(502, raw=html.encode(), content_type="text/html; charset=utf-8", allow=False)
+    return Reply(502, raw=html.encode(), content_type="text/html; charset=utf-8", allow=False)
 
 
-def html_page(site: SimulatedSite) -> Reply:
+def html_page(site: SiteState) -> Reply:
     """What a browser gets outside /wp-json: a theme page, not JSON."""
     name = site.name.replace("<", "&lt;")
     html = (
@@ -123,7 +82,7 @@ def html_page(site: SimulatedSite) -> Reply:
         f"<header><h1>{name}</h1><p>Just another WordPress site</p></header>\n"
         "</body>\n</html>\n"
     )
-    return _reply(200, raw=html.encode(), content_type="text/html; charset=UTF-8", allow=False)
+    return Reply(200, raw=html.encode(), content_type="text/html; charset=UTF-8", allow=False)
 
 
 def rest_headers(base_url: str, signed_in: bool) -> dict[str, str]:
@@ -144,7 +103,7 @@ def rest_headers(base_url: str, signed_in: bool) -> dict[str, str]:
     return headers
 
 
-def namespaces(site: SimulatedSite) -> list[str]:
+def namespaces(site: SiteState) -> list[str]:
     out = ["oembed/1.0"]
     if site.crm_enabled:
         out.append("fluent-crm/v2")
@@ -153,7 +112,7 @@ def namespaces(site: SimulatedSite) -> list[str]:
     return [*out, "wp/v2", "wp-site-health/v1", "wp-block-editor/v1", "wp-abilities/v1"]
 
 
-def root_index(site: SimulatedSite, request: Request) -> Reply:
+def root_index(site: SiteState, request: Request) -> Reply:
     base = request.base_url
     body: dict[str, Any] = {
         "name": site.name,
@@ -184,10 +143,10 @@ def root_index(site: SimulatedSite, request: Request) -> Reply:
     if isinstance(fields, str) and fields:
         wanted = [f.strip() for f in fields.split(",") if f.strip()]
         body = {key: body[key] for key in wanted if key in body}
-    return _reply(200, body)
+    return Reply(200, body)
 
 
-def _gmt_offset(site: SimulatedSite) -> int | float:
+def _gmt_offset(site: SiteState) -> int | float:
     offset = site.current_time().astimezone(site.clock.zone).utcoffset()
     hours = offset.total_seconds() / 3600 if offset else 0
     return int(hours) if hours == int(hours) else hours
@@ -258,10 +217,10 @@ CAPABILITIES = [
 ]
 
 
-def users_me(site: SimulatedSite, request: Request) -> Reply:
+def users_me(site: SiteState, request: Request) -> Reply:
     user = request.user
     if user is None:
-        return _reply(
+        return Reply(
             401,
             {
                 "code": "rest_not_logged_in",
@@ -318,7 +277,7 @@ def users_me(site: SimulatedSite, request: Request) -> Reply:
         for key in ("username", "first_name", "last_name", "email", "locale", "nickname",
                     "roles", "registered_date", "capabilities", "extra_capabilities"):  # fmt: skip
             body.pop(key, None)
-    return _reply(200, body)
+    return Reply(200, body)
 
 
 ROUTES = [

@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from dashboard.simulator import ADMIN_APP_PASSWORD, ADMIN_USERNAME
-from dashboard.simulator.data import add_response
+from dashboard.simulator.store import add_response
 
 from .captures import CAPTURES, load, names
 

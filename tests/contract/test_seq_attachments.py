@@ -15,8 +15,8 @@ import pytest
 import requests
 
 from dashboard.simulator import ADMIN_APP_PASSWORD, ADMIN_USERNAME
-from dashboard.simulator.data import md5
-from dashboard.simulator.files import png
+from dashboard.simulator.attachments import png
+from dashboard.simulator.store import md5
 
 from .captures import load, sequence
 

@@ -12,8 +12,8 @@ import pytest
 import requests
 
 from dashboard.simulator import ADMIN_APP_PASSWORD, ADMIN_USERNAME, SimulatedSite, SimulatorServer
-from dashboard.simulator.app import php_parse
 from dashboard.simulator.hostile import VECTORS
+from dashboard.simulator.rest import php_parse
 
 ADMIN = (ADMIN_USERNAME, ADMIN_APP_PASSWORD)
 FS = "/wp-json/fluent-support/v2"

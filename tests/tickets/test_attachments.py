@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from dashboard.fluent.files import same_host
 from dashboard.fluent.support import Attachment
-from dashboard.simulator.files import HOSTILE_HTML, HOSTILE_SVG
+from dashboard.simulator.attachments import HOSTILE_HTML, HOSTILE_SVG
 from tests.conftest import connect
 
 

@@ -6,7 +6,7 @@ import re
 
 from django.urls import reverse
 
-from dashboard.simulator.data import add_response
+from dashboard.simulator.store import add_response
 
 INBOX = "/"
 

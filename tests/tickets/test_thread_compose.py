@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from dashboard.simulator.data import add_response
+from dashboard.simulator.store import add_response
 from dashboard.tickets.models import Submission
 from tests.tickets.test_thread import (
     HTMX,

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dashboard.benchmark import options as benchmark_options
-from dashboard.benchmark.harness import launch
+from dashboard.benchmark.launcher import launch
 
 
 class Command(BaseCommand):

@@ -1,0 +1,192 @@
+"""The run's figures, each against its target: cold and warm reads as multiples of L, the
+merged inbox's scaling, fragment size, call budgets, throughput and worker memory."""
+
+from __future__ import annotations
+
+from dashboard.benchmark.budgets import PageKind
+from dashboard.benchmark.harness import Harness
+from dashboard.benchmark.load import LoadResult
+from dashboard.benchmark.report import Figure
+from dashboard.benchmark.sampling import median
+
+
+def page_figures(
+    harness: Harness,
+    kinds: dict[str, PageKind],
+    chains: dict[str, list[float]],
+    full_page: float | None,
+    fragment: float | None,
+    load: LoadResult,
+    rss_after: dict[int, float],
+    worker_share: dict[str, float],
+) -> list[Figure]:
+    latency_ms = harness.options.latency_ms
+    n_sites = len(harness.sites)
+
+    def wall(key: str) -> float | None:
+        return median([s.wall_ms for s in kinds[key].cold])
+
+    def ratio(value: float | None, base: float | None) -> float | None:
+        return value / base if value is not None and base else None
+
+    def site_ms(key: str) -> str:
+        """The cold samples' slowest site answer: wall minus this is the dashboard's part."""
+        slowest = median([s.slowest_call_ms for s in kinds[key].cold])
+        return "n/a" if slowest is None else f"{slowest:.0f} ms"
+
+    def server(key: str) -> float | None:
+        return median([s.timing.app_ms for s in kinds[key].warm])
+
+    def warm_calls(key: str) -> float | None:
+        # The worst warm sample, not the median: "no upstream call" must hold for every read.
+        return max((s.site_calls for s in kinds[key].warm), default=None)
+
+    over_budget = [kind for kind in kinds.values() if kind.over_budget]
+    thread_note = f"{wall('thread') or 0:.0f} ms, slowest site answer {site_ms('thread')}"
+    if kinds["thread"].placeholder:
+        thread_note = "the thread page is a placeholder: re-run when it is built"
+    group = load.groups[0]
+    return [
+        Figure(
+            "cold_thread_over_l",
+            "cold thread page, wall / L",
+            ratio(wall("thread"), latency_ms),
+            "xL",
+            "<=",
+            1.3,
+            thread_note,
+        ),
+        Figure(
+            "cold_panel_over_l",
+            "  cold customer panel → CRM contact, wall / L",
+            ratio(median(chains["panel_chain"]), latency_ms),
+            "xL",
+            note="loaded after the thread page shows, the contact after the panel",
+        ),
+        Figure(
+            "cold_thread_and_panel_over_l",
+            "  cold thread + panel chain, wall / L",
+            ratio(median(chains["thread_view"]), latency_ms),
+            "xL",
+            note="until the customer column is complete",
+        ),
+        Figure(
+            "cold_inbox_one_over_l",
+            "cold single-site inbox page, wall / L",
+            ratio(wall("inbox_one"), latency_ms),
+            "xL",
+            "<=",
+            1.3,
+            f"{wall('inbox_one') or 0:.0f} ms, slowest site answer {site_ms('inbox_one')}",
+        ),
+        Figure(
+            "warm_inbox_upstream_calls",
+            "warm inbox: upstream calls",
+            warm_calls("inbox_one"),
+            "calls",
+            "<=",
+            0,
+        ),
+        Figure(
+            "warm_thread_upstream_calls",
+            "warm thread: upstream calls",
+            warm_calls("thread"),
+            "calls",
+            "<=",
+            0,
+        ),
+        Figure(
+            "warm_panel_upstream_calls",
+            "  warm customer panel: upstream calls",
+            warm_calls("panel"),
+            "calls",
+        ),
+        Figure(
+            "warm_inbox_server_over_l",
+            "warm inbox: server time / L",
+            ratio(server("inbox_one"), latency_ms),
+            "xL",
+            "<=",
+            0.05,
+            f"{server('inbox_one') or 0:.1f} ms",
+        ),
+        Figure(
+            "warm_thread_server_over_l",
+            "warm thread: server time / L",
+            ratio(server("thread"), latency_ms),
+            "xL",
+            "<=",
+            0.05,
+            f"{server('thread') or 0:.1f} ms",
+        ),
+        Figure(
+            "warm_panel_server_over_l",
+            "  warm customer panel: server time / L",
+            ratio(server("panel"), latency_ms),
+            "xL",
+            note=f"{server('panel') or 0:.1f} ms",
+        ),
+        Figure(
+            "all_sites_scaling",
+            f"all-sites inbox, {n_sites} sites / 1 site, cold",
+            ratio(wall("inbox_all"), wall("inbox_all_one")),
+            "ratio",
+            "<=",
+            1.5,
+            f"{wall('inbox_all') or 0:.0f} ms / {wall('inbox_all_one') or 0:.0f} ms; slowest "
+            f"site answer {site_ms('inbox_all')} / {site_ms('inbox_all_one')}",
+        ),
+        Figure(
+            "fragment_over_page_bytes",
+            "htmx fragment / full page bytes (filter)",
+            ratio(fragment, full_page),
+            "ratio",
+            "<=",
+            0.25,
+            f"{fragment or 0:.0f} B / {full_page or 0:.0f} B",
+        ),
+        Figure(
+            "calls_over_budget",
+            "page kinds over their justified call budget",
+            float(len(over_budget)),
+            "kinds",
+            "<=",
+            0,
+            ", ".join(kind.key for kind in over_budget),
+        ),
+        Figure(
+            "warm_inbox_throughput",
+            f"warm inbox throughput, {group.clients} clients",
+            load.rate,
+            "req/s",
+            ">=",
+            300,
+            _load_note(load, worker_share),
+        ),
+        Figure(
+            "warm_inbox_errors",
+            "  errors during the load",
+            float(group.errors),
+            "errors",
+            "<=",
+            0,
+        ),
+        Figure(
+            "worker_rss_mb",
+            "worker memory (RSS) after the load, max",
+            max(rss_after.values()) if rss_after else None,
+            "MB",
+            "<=",
+            150,
+            ", ".join(f"{mb:.0f}" for mb in rss_after.values()) + " MB",
+        ),
+    ]
+
+
+def _load_note(load: LoadResult, worker_share: dict[str, float]) -> str:
+    note = f"{load.requests} requests in {load.seconds:.1f} s"
+    shares = sorted(worker_share.values())
+    if len(shares) > 1 and shares[-1] > 0 and shares[0] < 0.1 * shares[-1]:
+        # gthread workers accept keep-alive connections greedily: one may hold them all.
+        note += "; one worker served (nearly) every connection"
+    return note
