@@ -24,6 +24,7 @@ from django.utils.cache import patch_vary_headers
 
 from dashboard.fluent.client import generations_of, site_key
 from dashboard.pages import user_sites
+from dashboard.user_generation import user_generation
 
 MAX_SECONDS = 60
 _TOKEN_MARK = "__one_time_token_{}__"  # noqa: S105 (a placeholder, not a secret)
@@ -52,19 +53,10 @@ def _as_template(request: HttpRequest, html: bytes) -> bytes:
     return html
 
 
-def _user_key(user_id: int) -> str:
-    return f"page:user:{user_id}"
-
-
-def forget_user_pages(user_id: int) -> None:
-    """The user changed something of their own that pages show (a snooze): render anew."""
-    cache.set(_user_key(user_id), time.time_ns(), timeout=None)
-
-
 def _key(request: HttpRequest, scopes: tuple[str, ...]) -> str:
     parts = [
         str(request.user.pk),
-        str(cache.get(_user_key(request.user.pk), 0)),
+        str(user_generation(request.user.pk)),
         request.META.get("CSRF_COOKIE", ""),
         request.COOKIES.get("tz", ""),
         request.get_full_path(),

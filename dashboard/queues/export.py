@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
-from dashboard.queues.figures import Figure, Oldest, Overview, SiteRow
+from dashboard.queues.overview import Figure, Oldest, Overview, SiteRow
 
 # A cell starting with one of these is read as a formula by spreadsheet programs; site, agent,
 # mailbox and product names come from other people's WordPress sites.

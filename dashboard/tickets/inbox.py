@@ -26,7 +26,13 @@ from dashboard.pages import record_errors, user_sites
 from dashboard.sites.services import client_for
 from dashboard.tickets import listing
 from dashboard.tickets.query import SORT_CHOICES, STATUS_TABS, InboxQuery
-from dashboard.workflow.ui import read_ahead, sleeping_snoozes, wake_due
+from dashboard.workflow.ui import (
+    attach_sla,
+    read_ahead,
+    sleeping_count,
+    sleeping_snoozes,
+    wake_due,
+)
 
 
 def _context(request: HttpRequest, query: InboxQuery, page: listing.InboxPage) -> dict:
@@ -76,7 +82,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     with meanwhile(partial(read_ahead, request)):
         page = listing.load(request, query, cursor=cursor)
     hide_snoozed(request, page)
+    attach_sla(request, page.rows)
     context = _context(request, query, page)
+    context["snoozed"] = sleeping_count(request)  # the sidebar's count
     # Unknown or out-of-range parameters are dropped and said so, never sent to a site.
     status = 400 if query.errors else 200
     if request.htmx and cursor:
@@ -301,6 +309,7 @@ def _after_bulk(request: HttpRequest, back: str) -> HttpResponse:
     params = QueryDict(urlsplit(back).query)
     query = InboxQuery.from_params(params, user_sites(request))
     page = listing.load(request, query)
+    attach_sla(request, page.rows)
     response = render(request, "tickets/inbox.html#results", _context(request, query, page))
     response["HX-Trigger"] = "ticketUpdated"
     return response

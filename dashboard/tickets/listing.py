@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
-from urllib.parse import urlencode
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -27,7 +26,8 @@ from dashboard.pages import record_errors, user_sites
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 from dashboard.tickets import previews
-from dashboard.tickets.query import OVERDUE, PER_PAGE, WAITING, InboxQuery
+from dashboard.tickets.query import OVERDUE, PER_PAGE, WAITING, InboxQuery, from_list
+from dashboard.tickets.rows import Row
 from dashboard.tickets.search import SearchNote, load_search, searches_customers
 from dashboard.tickets.search import status_counts as search_status_counts
 
@@ -51,17 +51,6 @@ def sort_key(sort: str, ticket: Ticket) -> tuple:
     if sort == "priority":
         return (ticket.priority,)
     return (-_ts(ticket.updated_at),)
-
-
-@dataclass
-class Row:
-    site: Site
-    ticket: Ticket
-    preview: previews.Preview | None = None  # the latest message, when not the opening one
-
-    @property
-    def key(self) -> str:
-        return f"{self.site.pk}:{self.ticket.id}"
 
 
 @dataclass
@@ -404,12 +393,6 @@ def load_counts(request: HttpRequest, query: InboxQuery) -> Counts:
 def thread_url(site_id: int, ticket_id: int, query: InboxQuery) -> str:
     """The thread, remembering the list it was opened from (for prev/next and Back)."""
     return reverse("tickets:thread", args=[site_id, ticket_id]) + from_list(query)
-
-
-def from_list(query: InboxQuery) -> str:
-    """The query string by which a thread link names its list."""
-    params = query.params()
-    return f"?{urlencode({'from': urlencode(params)})}" if params else ""
 
 
 def neighbours(

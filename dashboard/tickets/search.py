@@ -24,6 +24,7 @@ from dashboard.pages import record_errors
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 from dashboard.tickets.query import OVERDUE, PER_PAGE, InboxQuery
+from dashboard.tickets.rows import Row
 
 # Bounds per site: the plugin's text matches and each customer's tickets are read as one page.
 TEXT_MATCHES = 100
@@ -126,7 +127,7 @@ def load_search(sites: list[Site], query: InboxQuery, *, cursor: str = "", refre
         note.bounded = note.bounded or not matches.complete
         if matches.customers_refused:
             note.refused.append(by_site[site_id].label)
-        rows = sorted((listing.Row(by_site[site_id], t) for t in matches.tickets), key=key)
+        rows = sorted((Row(by_site[site_id], t) for t in matches.tickets), key=key)
         lengths[site_id] = len(rows)
         offset = offsets.get(site_id, 0)
         candidates.append(rows[offset : offset + PER_PAGE])

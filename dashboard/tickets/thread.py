@@ -56,7 +56,7 @@ from dashboard.tickets.conversation import (
 from dashboard.tickets.forms import PROPERTY_LABELS, ComposeForm, EditForm, PropertyForm, TagForm
 from dashboard.tickets.models import Submission
 from dashboard.tickets.query import InboxQuery
-from dashboard.workflow.ui import read_ahead
+from dashboard.workflow.ui import read_ahead, sla_of, snooze_context
 
 PAGE = "tickets/thread.html"
 
@@ -165,6 +165,9 @@ def context(
         "from_qs": from_qs,
         "back_url": query.url(reverse("tickets:inbox")),
         "thread_url": thread_url(site.pk, ticket_id, from_qs),
+        # Read from the database only when the part of the page that shows them renders.
+        "sla": partial(sla_of, request, site, ticket),
+        "snooze": partial(snooze_context, request, site, ticket.id),
         "composer": composer or Composer(token=one_time_token(request), last_seen=last_seen),
         "priority_choices": [(p, p.capitalize()) for p in support.PRIORITIES],
         "available_tags": [

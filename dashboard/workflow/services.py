@@ -21,10 +21,10 @@ from dashboard.fluent.client import FluentClient, bump_generation
 from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.support import Ticket, TicketQuery
-from dashboard.pagecache import forget_user_pages
 from dashboard.pages import record_errors
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
+from dashboard.user_generation import bump_user_generation
 from dashboard.workflow import sla
 from dashboard.workflow.models import SavedReply, SlaPolicy, Snooze
 from dashboard.workflow.placeholders import Values, first_word
@@ -205,13 +205,13 @@ def snooze_ticket(
             "ticket_title": (ticket.title if ticket else "")[:200],
         },
     )
-    forget_user_pages(user.pk)
+    bump_user_generation(user.pk)
     return snooze
 
 
 def unsnooze(*, user, site: Site, ticket_id: int) -> bool:
     deleted, _ = Snooze.objects.filter(user=user, site=site, ticket_id=ticket_id).delete()
-    forget_user_pages(user.pk)
+    bump_user_generation(user.pk)
     return bool(deleted)
 
 
@@ -262,5 +262,5 @@ def wake_due(
             woken.append(Woken(snooze, reason))
     if woken:
         Snooze.objects.filter(pk__in=[w.snooze.pk for w in woken]).delete()
-        forget_user_pages(user.pk)
+        bump_user_generation(user.pk)
     return woken

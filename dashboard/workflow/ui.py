@@ -1,5 +1,5 @@
-"""Context for the pieces other screens include (SLA badge, snooze form), shared by the views
-that re-render them and by the template tags that place them in other apps' pages."""
+"""Context for the pieces other screens include (SLA badge, snooze form, snoozed count): the
+views that render those screens, or re-render the pieces, put it in the page for the tags."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from dashboard.sites.models import Site
 from dashboard.workflow import services, snooze
 from dashboard.workflow.forms import SnoozeForm
 from dashboard.workflow.models import Snooze
+from dashboard.workflow.sla import SlaState
 
 
 def request_policies(
@@ -30,6 +31,20 @@ def request_policies(
             sites = [*sites, site]
         cached = request._workflow_sla = (services.policies_for_sites(sites), timezone.now())
     return cached
+
+
+def sla_of(request: HttpRequest, site: Site | None, ticket) -> SlaState | None:
+    """One ticket's SLA state for its badge, with the request's policies and "now"."""
+    if site is None or ticket is None:
+        return None
+    policies, now = request_policies(request, site)
+    return services.sla_for(site, ticket, policies, now)
+
+
+def attach_sla(request: HttpRequest, rows: list) -> None:
+    """Each inbox row's SLA state, for the badge its template tag shows."""
+    for row in rows:
+        row.sla = sla_of(request, row.site, row.ticket)
 
 
 def request_snoozes(request: HttpRequest) -> list[Snooze]:

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from dashboard.fluent import support
-from dashboard.queues import figures as queue_figures
+from dashboard.queues import waiting as queue_waiting
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 from dashboard.tickets.query import InboxQuery
@@ -347,7 +347,7 @@ def test_waiting_list_is_read_only_as_far_as_the_buckets_need(
 ):
     # One threshold of 40 days, in pages of 5: part of the waiting list is younger than that.
     settings.WAITING_THRESHOLDS_HOURS = [40 * 24]
-    monkeypatch.setattr(queue_figures, "PAGE_SIZE", 5)
+    monkeypatch.setattr(queue_waiting, "PAGE_SIZE", 5)
     sim.acme.site.clear_log()
 
     response, _ = load(agent_client)
@@ -372,8 +372,8 @@ def test_waiting_list_is_read_only_as_far_as_the_buckets_need(
 def test_a_backlog_past_the_reading_limit_is_shown_as_a_lower_bound(
     agent_client, sim, acme, monkeypatch
 ):
-    monkeypatch.setattr(queue_figures, "PAGE_SIZE", 5)
-    monkeypatch.setattr(queue_figures, "MAX_PAGES", 2)
+    monkeypatch.setattr(queue_waiting, "PAGE_SIZE", 5)
+    monkeypatch.setattr(queue_waiting, "MAX_PAGES", 2)
 
     _, html = load(agent_client)
 

@@ -14,6 +14,7 @@ from dashboard.fluent import support
 from dashboard.sites.services import client_for
 from dashboard.workflow import services
 from dashboard.workflow.models import SlaPolicy
+from dashboard.workflow.ui import sla_of
 from tests.conftest import connect
 
 SETTINGS = "/workflow/sla/"
@@ -119,14 +120,14 @@ def test_the_badge_says_how_long_until_the_reply_is_due_or_how_late_it_is(
     SlaPolicy.objects.create(site_url=acme.base_url, next_reply_hours=hours)
     request = RequestFactory().get("/")
     request.user = user
-    template = engines["django"].from_string("{% load workflow %}{% sla_badge site ticket %}")
-    badge = template.render({"site": acme, "ticket": ticket}, request)
+    template = engines["django"].from_string("{% load workflow %}{% sla_badge state %}")
+    badge = template.render({"state": sla_of(request, acme, ticket)}, request)
     assert "due in 2 h" in badge and "sla-overdue" not in badge
     SlaPolicy.objects.update(next_reply_hours=1)
-    late = engines["django"].from_string("{% load workflow %}{% sla_badge site ticket %}")
+    late = engines["django"].from_string("{% load workflow %}{% sla_badge state %}")
     request = RequestFactory().get("/")
     request.user = user
-    assert "sla-overdue" in late.render({"site": acme, "ticket": ticket}, request)
+    assert "sla-overdue" in late.render({"state": sla_of(request, acme, ticket)}, request)
 
 
 def test_overdue_counts_per_site_and_agent_match_the_tickets_own_times(acme, academy, sim):

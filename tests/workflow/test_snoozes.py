@@ -15,6 +15,7 @@ from dashboard.fluent import support
 from dashboard.sites.services import client_for
 from dashboard.workflow import services
 from dashboard.workflow.models import Snooze
+from dashboard.workflow.ui import snooze_context
 from tests.conftest import connect
 
 SNOOZED = "/workflow/snoozed/"
@@ -177,8 +178,8 @@ def test_the_snooze_menu_shows_the_times_it_means(acme, user, tz):
     try:
         html = (
             engines["django"]
-            .from_string("{% load workflow %}{% snooze_form site ticket_id %}")
-            .render({"site": acme, "ticket_id": 5}, request)
+            .from_string("{% load workflow %}{% snooze_form snooze %}")
+            .render({"snooze": snooze_context(request, acme, 5)}, request)
         )
     finally:
         timezone.deactivate()

@@ -18,8 +18,8 @@ from dashboard.templatetags.ui import (
     waiting,
     when,
 )
-from dashboard.tickets.listing import Row, from_list
-from dashboard.tickets.query import InboxQuery
+from dashboard.tickets.query import InboxQuery, from_list
+from dashboard.tickets.rows import Row
 from dashboard.workflow.templatetags.workflow import sla_badge
 
 register = template.Library()
@@ -79,7 +79,7 @@ def ticket_row(context, row: Row, query: InboxQuery, show_site: bool = True) -> 
         f'<span class="row-number">#{ticket.id}</span> {_text(ticket.title)}</a>'
         f'<span class="row-excerpt">{excerpt}</span>'
         f'<span class="row-meta">{status_pill(ticket.status)}{priority_label(ticket.priority)}'
-        f'{sla_badge(context, site, ticket)}{tags}<span class="row-agent">{agent}</span></span>'
+        f'{sla_badge(row.sla)}{tags}<span class="row-agent">{agent}</span></span>'
         f'</span><span class="row-customer">{avatar(customer, "sm")}'
         f'<span class="row-customer-text"><span class="row-customer-name">{name}</span>'
         f'<span class="row-customer-email">{email}</span></span></span>'

@@ -1,8 +1,10 @@
 """Workflow pieces for other apps' pages: ``{% load workflow %}``, then
 
-- ``{% sla_badge site ticket %}``: "due in 2 h" / "overdue 35 min", nothing without an SLA;
-- ``{% snooze_form site ticket %}``: the snooze menu, or the snoozed state with "Wake now";
-- ``{% snoozed_count as n %}``: how many tickets the user has snoozed (for the sidebar).
+- ``{% sla_badge state %}``: "due in 2 h" / "overdue 35 min", nothing without an SLA state;
+- ``{% snooze_form snooze %}``: the snooze menu, or the snoozed state with "Wake now".
+
+The views put the SLA state and the snooze form's context in the page (see ``workflow.ui``);
+these tags only format them.
 """
 
 from __future__ import annotations
@@ -12,20 +14,13 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
-from dashboard.workflow import services
-from dashboard.workflow.ui import request_policies, sleeping_count, snooze_context
-
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def sla_badge(context, site, ticket) -> str:
+@register.simple_tag
+def sla_badge(state) -> str:
     # A simple tag rather than an included template: the inbox renders one per row, and a
     # sub-template per row cost more than the rest of the row.
-    if site is None or ticket is None:
-        return ""
-    policies, now = request_policies(context.get("request"), site)
-    state = services.sla_for(site, ticket, policies, now)
     if state is None:
         return ""
     return format_html(
@@ -40,15 +35,7 @@ def sla_badge(context, site, ticket) -> str:
     )
 
 
-@register.inclusion_tag("workflow/snooze_form.html", takes_context=True)
-def snooze_form(context, site, ticket, next_url: str = "") -> dict:
-    ticket_id = getattr(ticket, "id", ticket)
-    return snooze_context(context["request"], site, int(ticket_id), next_url=next_url)
-
-
-@register.simple_tag(takes_context=True)
-def snoozed_count(context) -> int:
-    request = context.get("request")
-    if request is None or not request.user.is_authenticated:
-        return 0
-    return sleeping_count(request)
+@register.inclusion_tag("workflow/snooze_form.html")
+def snooze_form(snooze: dict) -> dict:
+    """``snooze`` is ``workflow.ui.snooze_context`` of the ticket."""
+    return snooze

@@ -1,0 +1,94 @@
+"""Which calls one site's queue figures take, chosen from its reference data and the user's
+permissions there, keyed so their outcomes can be read back (see ``reader``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from dashboard.fluent import support
+from dashboard.fluent.client import FluentClient
+from dashboard.fluent.support import Agent, Essentials
+from dashboard.queues.waiting import waiting_scan
+from dashboard.sites.models import Site
+from dashboard.tickets.query import InboxQuery
+
+REPORTS_PERMISSION = "fst_view_all_reports"
+OTHERS_PERMISSION = "fst_manage_other_tickets"
+
+
+@dataclass
+class Plan:
+    """One site's calls, keyed so their outcomes can be read back."""
+
+    site: Site
+    essentials: Essentials
+    agents: list[Agent]
+    reports: bool
+    calls: dict[tuple, Callable[[], Any]] = field(default_factory=dict)
+
+
+def _count(client: FluentClient, site: Site, inbox: InboxQuery, refresh: bool) -> Callable[[], int]:
+    return partial(support.ticket_count, client, query=inbox.for_site(site), refresh=refresh)
+
+
+def plan_site(
+    site: Site,
+    client: FluentClient,
+    essentials: Essentials,
+    *,
+    now: datetime,
+    hours: list[int],
+    refresh: bool,
+) -> Plan:
+    limited = not site.can(OTHERS_PERMISSION)
+    agents = essentials.agents
+    if limited:
+        # Other agents' tickets are hidden from this user: their rows would read 0.
+        agents = [a for a in agents if a.id == site.agent_person_id]
+    plan = Plan(site, essentials, agents, reports=site.can(REPORTS_PERMISSION))
+    pk = site.pk
+    calls = plan.calls
+    calls[(pk, "open")] = _count(client, site, InboxQuery(site_id=pk), refresh)
+    calls[(pk, "new")] = _count(client, site, InboxQuery(site_id=pk, status="new"), refresh)
+    calls[(pk, "unassigned")] = _count(
+        client, site, InboxQuery(site_id=pk, agent="unassigned"), refresh
+    )
+    calls[(pk, "waiting")] = partial(
+        waiting_scan,
+        client,
+        query=InboxQuery(site_id=pk, waiting=True, sort="waiting").for_site(site),
+        now=now,
+        thresholds=hours,
+        refresh=refresh,
+    )
+    for agent in agents:
+        calls[(pk, "agent_open", agent.id)] = _count(
+            client, site, InboxQuery(site_id=pk, agent=str(agent.id)), refresh
+        )
+        waiting = InboxQuery(site_id=pk, agent=str(agent.id), waiting=True, sort="waiting")
+        calls[(pk, "agent_waiting", agent.id)] = partial(
+            support.ticket_list, client, query=waiting.for_site(site), per_page=1, refresh=refresh
+        )
+    for mailbox in essentials.mailboxes:
+        calls[(pk, "mailbox_open", mailbox.id)] = _count(
+            client, site, InboxQuery(site_id=pk, mailbox_id=mailbox.id), refresh
+        )
+    for product in essentials.products:
+        calls[(pk, "product_open", product.id)] = _count(
+            client, site, InboxQuery(site_id=pk, product_id=product.id), refresh
+        )
+    if plan.reports:
+        calls[(pk, "report", "agents")] = partial(
+            support.report_agents_summary, client, refresh=refresh
+        )
+        calls[(pk, "report", "mailboxes")] = partial(
+            support.report_mailboxes_summary, client, refresh=refresh
+        )
+        calls[(pk, "report", "products")] = partial(
+            support.report_products_summary, client, refresh=refresh
+        )
+    return plan
