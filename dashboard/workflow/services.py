@@ -17,7 +17,8 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from dashboard.fluent import support
-from dashboard.fluent.client import FluentClient, bump_generation
+from dashboard.fluent.cache import bump_generation
+from dashboard.fluent.client import FluentClient
 from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.support import Ticket, TicketQuery
