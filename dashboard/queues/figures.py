@@ -37,11 +37,17 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from dashboard.fluent import support
 from dashboard.fluent.client import FluentClient
 from dashboard.fluent.errors import ForbiddenError, UpstreamError
+from dashboard.fluent.models import Agent, Essentials, Ticket
 from dashboard.fluent.parallel import Outcome, run_parallel
-from dashboard.fluent.support import Agent, Essentials, Ticket, TicketQuery
+from dashboard.fluent.reference import essentials_get
+from dashboard.fluent.reports import (
+    report_agents_summary,
+    report_mailboxes_summary,
+    report_products_summary,
+)
+from dashboard.fluent.tickets import TicketQuery, ticket_count, ticket_list
 from dashboard.pages import record_errors
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
@@ -187,9 +193,7 @@ def waiting_scan(
     oldest_first: list[Ticket] = []
     number, total, scanned, reached_young = 1, 0, 0, False
     while True:
-        page = support.ticket_list(
-            client, query=query, page=number, per_page=PAGE_SIZE, refresh=refresh
-        )
+        page = ticket_list(client, query=query, page=number, per_page=PAGE_SIZE, refresh=refresh)
         total = page.total if number == 1 else total
         for ticket in page.items:
             scanned += 1
@@ -246,7 +250,7 @@ class _Plan:
 
 
 def _count(client: FluentClient, site: Site, inbox: InboxQuery, refresh: bool) -> Callable[[], int]:
-    return partial(support.ticket_count, client, query=inbox.for_site(site), refresh=refresh)
+    return partial(ticket_count, client, query=inbox.for_site(site), refresh=refresh)
 
 
 def _plan(
@@ -285,7 +289,7 @@ def _plan(
         )
         waiting = InboxQuery(site_id=pk, agent=str(agent.id), waiting=True, sort="waiting")
         calls[(pk, "agent_waiting", agent.id)] = partial(
-            support.ticket_list, client, query=waiting.for_site(site), per_page=1, refresh=refresh
+            ticket_list, client, query=waiting.for_site(site), per_page=1, refresh=refresh
         )
     for mailbox in essentials.mailboxes:
         calls[(pk, "mailbox_open", mailbox.id)] = _count(
@@ -296,14 +300,12 @@ def _plan(
             client, site, InboxQuery(site_id=pk, product_id=product.id), refresh
         )
     if plan.reports:
-        calls[(pk, "report", "agents")] = partial(
-            support.report_agents_summary, client, refresh=refresh
-        )
+        calls[(pk, "report", "agents")] = partial(report_agents_summary, client, refresh=refresh)
         calls[(pk, "report", "mailboxes")] = partial(
-            support.report_mailboxes_summary, client, refresh=refresh
+            report_mailboxes_summary, client, refresh=refresh
         )
         calls[(pk, "report", "products")] = partial(
-            support.report_products_summary, client, refresh=refresh
+            report_products_summary, client, refresh=refresh
         )
     return plan
 
@@ -322,10 +324,7 @@ def load_overview(sites: list[Site], *, refresh: bool = False) -> Overview:
     # Clients are built (credentials decrypted) here, in the request thread.
     clients = {site.pk: client_for(site) for site in active}
     reference = run_parallel(
-        {
-            site.pk: partial(support.essentials_get, clients[site.pk], refresh=refresh)
-            for site in active
-        }
+        {site.pk: partial(essentials_get, clients[site.pk], refresh=refresh) for site in active}
     )
     plans: list[_Plan] = []
     failed: dict[int, UpstreamError] = {}

@@ -1,12 +1,12 @@
 """The real plugins' recorded answers, read by the client's own parsing and models.
 
 The captures (tests/captures/, recorded on a real site whose time zone is America/New_York)
-go through the same `parse`/`paginator` calls and models the selectors in
-dashboard/fluent/support.py and crm.py use, and through errors.py's one status-to-error
-mapping. Values are checked, not only that parsing succeeds: which time fields are UTC and
-which are site-local (each checked at one instant, often against the same instant sent the
-other way), numeric strings read as ints, PHP's empty `[]` where an object is meant, missing
-nested objects, HTML content kept as sent.
+go through the same `parse`/`paginator` calls and models the calls in dashboard/fluent/
+(tickets.py, customers.py, reference.py, reports.py, crm.py) use, and through the one
+status-to-error mapping, `errors.from_status`. Values are checked, not only that parsing
+succeeds: which time fields are UTC and which are site-local (each checked at one instant, often
+against the same instant sent the other way), numeric strings read as ints, PHP's empty `[]`
+where an object is meant, missing nested objects, HTML content kept as sent.
 
 Only the answers the client reads are here: the `type=`-narrowed ticket-essentials variants,
 the /agents list and the CRM /tags and /lists routes are never called by the client.
@@ -23,18 +23,18 @@ import requests
 
 from dashboard.fluent import errors
 from dashboard.fluent.crm import Contact, ContactProfile, CrmList, CrmTag
-from dashboard.fluent.parsing import Page, paginator, parse
-from dashboard.fluent.support import (
+from dashboard.fluent.models import (
     CustomerProfile,
     CustomerSummary,
     Essentials,
     Me,
     Response,
-    Summary,
     Thread,
     Ticket,
     TicketTag,
 )
+from dashboard.fluent.parsing import Page, paginator, parse
+from dashboard.fluent.reports import Summary
 from tests.contract.captures import body, load, names
 
 SITE_ZONE = ZoneInfo("America/New_York")
