@@ -122,12 +122,10 @@ def customer_delete(client: FluentClient, *, customer_id: int) -> str:
             f"{SUPPORT}/customers/{int(customer_id)}",
             invalidates=("customers", "tickets"),
         )
-    except errors.NotFoundError as exc:
-        if exc.status == 404 and "no such route" in exc.message:
-            raise CustomerDeleteUnavailable(
-                "This site does not offer deleting customers over its REST API.",
-                site_label=client.label,
-                status=404,
-            ) from exc
-        raise
+    except errors.RouteMissingError as exc:
+        raise CustomerDeleteUnavailable(
+            "This site does not offer deleting customers over its REST API.",
+            site_label=client.label,
+            status=404,
+        ) from exc
     return str(data.get("message", "")) if isinstance(data, dict) else str(data or "")
