@@ -22,7 +22,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
-from dashboard.fluent.client import generations_of, site_key
+from dashboard.fluent.cache import generations_of
+from dashboard.fluent.client import site_key
 from dashboard.pages import user_sites
 from dashboard.user_generation import user_generation
 

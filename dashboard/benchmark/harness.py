@@ -261,7 +261,7 @@ class Harness:
         cache files under the workers, and it leaves the workers' connection pools warm, as in
         a long-running server.
         """
-        from dashboard.fluent.client import SCOPES, bump_generation
+        from dashboard.fluent.cache import SCOPES, bump_generation
 
         for site_key in set(self._site_keys):
             bump_generation(site_key, *sorted(set(SCOPES.values())))

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 
-from dashboard.fluent import support
+from dashboard.fluent.customers import customer_search
 from dashboard.fluent.errors import UpstreamError
+from dashboard.fluent.models import CustomerSummary
 from dashboard.fluent.parallel import run_parallel
-from dashboard.fluent.support import CustomerSummary
 from dashboard.pages import record_errors
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
@@ -85,7 +85,7 @@ def load(sites: list[Site], query: DirectoryQuery) -> DirectoryPage:
     outcomes = run_parallel(
         {
             site.pk: partial(
-                support.customer_search,
+                customer_search,
                 clients[site.pk],
                 search=query.search,
                 status=query.status,

@@ -8,7 +8,8 @@ from django import forms
 
 from dashboard.customers.directory import DirectoryQuery
 from dashboard.fluent.errors import InvalidInputError
-from dashboard.fluent.support import PRIORITIES, Essentials, NewTicket
+from dashboard.fluent.models import Essentials
+from dashboard.fluent.tickets import PRIORITIES, NewTicket
 from dashboard.html import text_to_ticket_html
 from dashboard.sites.models import Site
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 
-from dashboard.fluent import crm, support
+from dashboard.fluent import crm
 from dashboard.fluent.crm import ContactProfile
+from dashboard.fluent.customers import customer_get
 from dashboard.fluent.errors import ForbiddenError, NotFoundError, RouteMissingError, UpstreamError
+from dashboard.fluent.models import Customer, CustomerTicket
 from dashboard.fluent.parallel import run_parallel
-from dashboard.fluent.support import Customer, CustomerTicket
+from dashboard.fluent.tickets import ticket_get
 from dashboard.pages import record_errors
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
@@ -69,9 +71,9 @@ def load_customer(site: Site, *, customer_id: int, ticket_id: int | None = None)
     hit, and the fallback then costs no second round trip.
     """
     client = client_for(site)
-    calls = {"customer": partial(support.customer_get, client, customer_id=customer_id)}
+    calls = {"customer": partial(customer_get, client, customer_id=customer_id)}
     if ticket_id:
-        calls["ticket"] = partial(support.ticket_get, client, ticket_id=ticket_id)
+        calls["ticket"] = partial(ticket_get, client, ticket_id=ticket_id)
     outcomes = run_parallel(calls)
     record_errors([site] * len(outcomes), [o.error for o in outcomes.values()])
     card = CustomerCard(site=site, customer_id=customer_id)
@@ -100,13 +102,13 @@ def customer_email(site: Site, *, customer_id: int, ticket_id: int | None = None
     client = client_for(site)
     if ticket_id:
         try:
-            carried = support.ticket_get(client, ticket_id=ticket_id).ticket
+            carried = ticket_get(client, ticket_id=ticket_id).ticket
         except UpstreamError:
             carried = None
         if carried and carried.customer and carried.customer_id == customer_id:
             return carried.customer.email.strip()
     try:
-        profile = support.customer_get(client, customer_id=customer_id)
+        profile = customer_get(client, customer_id=customer_id)
     except UpstreamError as error:
         record_errors([site], [error])
         raise

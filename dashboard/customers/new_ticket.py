@@ -21,10 +21,12 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from dashboard.customers.forms import NewTicketForm
-from dashboard.fluent import support
+from dashboard.fluent.customers import customer_get, customer_search
 from dashboard.fluent.errors import InvalidInputError, NotFoundError, UpstreamError
+from dashboard.fluent.models import Customer, CustomerSummary, Essentials, Ticket
 from dashboard.fluent.parallel import run_parallel
-from dashboard.fluent.support import Customer, CustomerSummary, Essentials, Ticket
+from dashboard.fluent.reference import essentials_get
+from dashboard.fluent.tickets import ticket_create
 from dashboard.pages import record_errors, user_site, user_sites
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
@@ -51,15 +53,11 @@ def load_form_data(
     client = client_for(site)
     calls: dict[str, Any] = {}
     if essentials:
-        calls["essentials"] = partial(support.essentials_get, client)
+        calls["essentials"] = partial(essentials_get, client)
     if customer_id:
-        calls["picked"] = partial(
-            support.customer_get, client, customer_id=customer_id, with_tickets=False
-        )
+        calls["picked"] = partial(customer_get, client, customer_id=customer_id, with_tickets=False)
     if search:
-        calls["results"] = partial(
-            support.customer_search, client, search=search, per_page=RESULTS_SHOWN
-        )
+        calls["results"] = partial(customer_search, client, search=search, per_page=RESULTS_SHOWN)
     outcomes = run_parallel(calls)
     record_errors([site] * len(outcomes), [o.error for o in outcomes.values()])
     data = FormData()
@@ -99,7 +97,7 @@ def _initial(site: Site, source: Any) -> dict[str, Any]:
 
 def _create(form: NewTicketForm, site: Site) -> Ticket | None:
     try:
-        return support.ticket_create(client_for(site), new=form.new_ticket())
+        return ticket_create(client_for(site), new=form.new_ticket())
     except InvalidInputError as error:
         form.add_upstream_errors(error)
     except NotFoundError:

@@ -16,8 +16,9 @@ from django_htmx.http import HttpResponseClientRedirect
 from dashboard.customers import directory as listing
 from dashboard.customers import lookup
 from dashboard.customers.forms import STATUS_CHOICES, CustomerForm, DirectoryForm
-from dashboard.fluent import support
+from dashboard.fluent import customers as fluent_customers
 from dashboard.fluent.errors import InvalidInputError, UpstreamError
+from dashboard.fluent.models import Customer
 from dashboard.pages import upstream_error, user_site, user_sites
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
@@ -92,13 +93,13 @@ def _status(error: UpstreamError) -> int:
     return {"forbidden": 403, "auth": 502}.get(error.kind, 502)
 
 
-def _save(form: CustomerForm, site: Site, current: support.Customer | None, error) -> bool:
+def _save(form: CustomerForm, site: Site, current: Customer | None, error) -> bool:
     """Send the edit; on failure put the site's messages on the form, which keeps the input."""
     if current is None:
         form.add_error(None, f"{error.user_message} {error.advice}")
         return False
     try:
-        support.customer_update(client_for(site), customer=current, changes=form.changes())
+        fluent_customers.customer_update(client_for(site), customer=current, changes=form.changes())
     except InvalidInputError as failure:
         form.add_upstream_errors(failure)
     except UpstreamError as failure:
@@ -116,7 +117,7 @@ def customer_edit(request: HttpRequest, site_id: int, customer_id: int) -> HttpR
     try:
         # Read fresh before a write: the plugin overwrites every field, so the base must be
         # what the site holds now, not a copy cached a minute ago.
-        current = support.customer_get(
+        current = fluent_customers.customer_get(
             client_for(site), customer_id=customer_id, with_tickets=False, refresh=True
         ).customer
     except UpstreamError as error:
@@ -146,8 +147,8 @@ def customer_delete(request: HttpRequest, site_id: int, customer_id: int) -> Htt
     site, error = card.site, None
     if request.method == "POST" and not delete_unavailable(site):
         try:
-            support.customer_delete(client_for(site), customer_id=customer_id)
-        except support.CustomerDeleteUnavailable:
+            fluent_customers.customer_delete(client_for(site), customer_id=customer_id)
+        except fluent_customers.CustomerDeleteUnavailable:
             cache.set(NO_DELETE_KEY.format(site.base_url), True, NO_DELETE_SECONDS)
         except UpstreamError as failure:
             error = failure

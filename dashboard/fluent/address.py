@@ -1,5 +1,4 @@
-"""Which addresses the dashboard may send a request to, and a transport that connects only to an
-address it has checked (the SSRF guard).
+"""The SSRF guard: which addresses may be contacted, and a transport that connects only to those.
 
 One function, :func:`allowed_addresses`, decides: it resolves the name and refuses every answer
 that is not a public internet address (private, loopback, link-local, shared CGNAT space, cloud

@@ -8,7 +8,7 @@ from pydantic import Field, field_validator
 
 from dashboard.fluent import errors
 from dashboard.fluent.client import CRM, FluentClient
-from dashboard.fluent.parsing import LocalTime, Model, OptionalInt, Text, parse, site_zone
+from dashboard.fluent.parsing import LocalTime, Model, OptionalInt, Text
 
 
 class CrmTag(Model):
@@ -155,9 +155,7 @@ def contact_by_email(
         return None
     if not isinstance(answer.data, dict) or not answer.data.get("subscriber"):
         return None
-    profile = parse(
-        ContactProfile, answer.data, zone=site_zone(client.credential.timezone), label=client.label
-    )
+    profile = client.parse(ContactProfile, answer.data)
     if profile.contact.email.strip().lower() != email.lower():
         return None
     return profile
@@ -192,11 +190,7 @@ def segments(client: FluentClient, kind: str) -> list[Segment]:
         params={flag: "true", "exclude_counts": "true", "per_page": 1},
     )
     rows = answer.data.get(flag) if isinstance(answer.data, dict) else None
-    return [
-        parse(Segment, row, zone=site_zone(client.credential.timezone), label=client.label)
-        for row in rows or []
-        if isinstance(row, dict)
-    ]
+    return [client.parse(Segment, row) for row in rows or [] if isinstance(row, dict)]
 
 
 def sync_segments(
@@ -289,13 +283,8 @@ def notes(client: FluentClient, *, contact_id: int, page: int = 1, per_page: int
     )
     paginator = answer.data.get("notes") if isinstance(answer.data, dict) else None
     paginator = paginator if isinstance(paginator, dict) else {}
-    zone = site_zone(client.credential.timezone)
-    rows = [
-        parse(Note, row, zone=zone, label=client.label)
-        for row in paginator.get("data") or []
-        if isinstance(row, dict)
-    ]
-    return NotePage(notes=rows, page=parse(CrmPage, paginator, zone=zone, label=client.label))
+    rows = [client.parse(Note, row) for row in paginator.get("data") or [] if isinstance(row, dict)]
+    return NotePage(notes=rows, page=client.parse(CrmPage, paginator))
 
 
 def add_note(
@@ -345,13 +334,10 @@ def emails(client: FluentClient, *, contact_id: int, per_page: int = 10) -> Emai
     )
     paginator = answer.data.get("emails") if isinstance(answer.data, dict) else None
     paginator = paginator if isinstance(paginator, dict) else {}
-    zone = site_zone(client.credential.timezone)
     rows = [
-        parse(CrmEmail, row, zone=zone, label=client.label)
-        for row in paginator.get("data") or []
-        if isinstance(row, dict)
+        client.parse(CrmEmail, row) for row in paginator.get("data") or [] if isinstance(row, dict)
     ]
-    return EmailPage(emails=rows, page=parse(CrmPage, paginator, zone=zone, label=client.label))
+    return EmailPage(emails=rows, page=client.parse(CrmPage, paginator))
 
 
 SIDE_READS = {

@@ -1,5 +1,4 @@
-"""Connecting a site: normalise its address, refuse internal addresses, and verify the
-credential against the site before anything is saved.
+"""Connecting a site: normalise its address, refuse internal ones, verify the credential first.
 
 Every failure says precisely what is wrong: the address does not resolve or connect, TLS fails,
 the address is not WordPress (or its REST API is off), the username or Application Password is

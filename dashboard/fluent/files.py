@@ -21,10 +21,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from dashboard.fluent import errors, support, trace
+from dashboard.fluent import errors, trace
 from dashboard.fluent.address import guard
 from dashboard.fluent.client import USER_AGENT, FluentClient
-from dashboard.fluent.support import Attachment, Thread
+from dashboard.fluent.models import Attachment, Thread
+from dashboard.fluent.tickets import ticket_get
 
 CHUNK_BYTES = 64 * 1024
 # The first bytes of each raster format a preview may show: the site's word for a file's type
@@ -90,10 +91,10 @@ def attachment_get(
 ) -> Attachment:
     """The attachment as the ticket lists it now, with a link signed for this hour if the site
     can give one. Read from the cache when that copy's link is still good."""
-    thread = support.ticket_get(client, ticket_id=ticket_id, refresh=refresh)
+    thread = ticket_get(client, ticket_id=ticket_id, refresh=refresh)
     found = attachment_find(thread, attachment_id)
     if not refresh and (found is None or not link_is_current(found)):
-        thread = support.ticket_get(client, ticket_id=ticket_id, refresh=True)
+        thread = ticket_get(client, ticket_id=ticket_id, refresh=True)
         found = attachment_find(thread, attachment_id)
     if found is None:
         raise errors.NotFoundError("That file is not on this ticket.", site_label=client.label)

@@ -86,10 +86,6 @@ class Page(BaseModel, Generic[T]):
     def has_next(self) -> bool:
         return self.page < self.last_page
 
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
 
 def parse(model: type[Any], data: Any, *, zone: ZoneInfo | None = None, label: str = "") -> Any:
     """Validate ``data`` into ``model``; a reply that does not fit becomes a BadReplyError."""
@@ -114,7 +110,3 @@ def paginator(data: Any, key: str) -> dict[str, Any]:
         "per_page": block.get("per_page") or 15,
         "last_page": block.get("last_page") or 1,
     }
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)

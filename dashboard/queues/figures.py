@@ -32,9 +32,9 @@ from functools import partial
 from django.conf import settings
 from django.utils import timezone
 
-from dashboard.fluent import support
 from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.parallel import run_parallel
+from dashboard.fluent.reference import essentials_get
 from dashboard.pages import record_errors
 from dashboard.queues.overview import AgentRow, GroupRow, LongWait, Overview, SiteRow
 from dashboard.queues.plan import Plan, plan_site
@@ -59,10 +59,7 @@ def load_overview(sites: list[Site], *, refresh: bool = False) -> Overview:
     # Clients are built (credentials decrypted) here, in the request thread.
     clients = {site.pk: client_for(site) for site in active}
     reference = run_parallel(
-        {
-            site.pk: partial(support.essentials_get, clients[site.pk], refresh=refresh)
-            for site in active
-        }
+        {site.pk: partial(essentials_get, clients[site.pk], refresh=refresh) for site in active}
     )
     plans: list[Plan] = []
     failed: dict[int, UpstreamError] = {}

@@ -10,7 +10,7 @@ from typing import Any
 from django.urls import reverse
 
 from dashboard.fluent.errors import UpstreamError
-from dashboard.fluent.support import Agent, Ticket
+from dashboard.fluent.models import Agent, Ticket
 from dashboard.sites.models import Site
 from dashboard.tickets.query import InboxQuery
 

@@ -9,9 +9,14 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from dashboard.fluent import support
 from dashboard.fluent.client import FluentClient
-from dashboard.fluent.support import Agent, Essentials
+from dashboard.fluent.models import Agent, Essentials
+from dashboard.fluent.reports import (
+    report_agents_summary,
+    report_mailboxes_summary,
+    report_products_summary,
+)
+from dashboard.fluent.tickets import ticket_count, ticket_list
 from dashboard.queues.waiting import waiting_scan
 from dashboard.sites.models import Site
 from dashboard.tickets.query import InboxQuery
@@ -32,7 +37,7 @@ class Plan:
 
 
 def _count(client: FluentClient, site: Site, inbox: InboxQuery, refresh: bool) -> Callable[[], int]:
-    return partial(support.ticket_count, client, query=inbox.for_site(site), refresh=refresh)
+    return partial(ticket_count, client, query=inbox.for_site(site), refresh=refresh)
 
 
 def plan_site(
@@ -71,7 +76,7 @@ def plan_site(
         )
         waiting = InboxQuery(site_id=pk, agent=str(agent.id), waiting=True, sort="waiting")
         calls[(pk, "agent_waiting", agent.id)] = partial(
-            support.ticket_list, client, query=waiting.for_site(site), per_page=1, refresh=refresh
+            ticket_list, client, query=waiting.for_site(site), per_page=1, refresh=refresh
         )
     for mailbox in essentials.mailboxes:
         calls[(pk, "mailbox_open", mailbox.id)] = _count(
@@ -82,13 +87,11 @@ def plan_site(
             client, site, InboxQuery(site_id=pk, product_id=product.id), refresh
         )
     if plan.reports:
-        calls[(pk, "report", "agents")] = partial(
-            support.report_agents_summary, client, refresh=refresh
-        )
+        calls[(pk, "report", "agents")] = partial(report_agents_summary, client, refresh=refresh)
         calls[(pk, "report", "mailboxes")] = partial(
-            support.report_mailboxes_summary, client, refresh=refresh
+            report_mailboxes_summary, client, refresh=refresh
         )
         calls[(pk, "report", "products")] = partial(
-            support.report_products_summary, client, refresh=refresh
+            report_products_summary, client, refresh=refresh
         )
     return plan

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from dashboard.fluent.errors import ForbiddenError, UpstreamError
+from dashboard.fluent.models import Ticket
 from dashboard.fluent.parallel import Outcome
-from dashboard.fluent.support import Ticket
 from dashboard.queues.overview import (
     AgentRow,
     Figure,

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from dashboard.fluent import support
 from dashboard.fluent.client import FluentClient
-from dashboard.fluent.support import Ticket, TicketQuery
+from dashboard.fluent.models import Ticket
+from dashboard.fluent.tickets import TicketQuery, ticket_list
 
 LONGEST = 10
 # The waiting list is read in pages of this size, at most MAX_PAGES of them: past that the
@@ -45,9 +45,7 @@ def waiting_scan(
     oldest_first: list[Ticket] = []
     number, total, scanned, reached_young = 1, 0, 0, False
     while True:
-        page = support.ticket_list(
-            client, query=query, page=number, per_page=PAGE_SIZE, refresh=refresh
-        )
+        page = ticket_list(client, query=query, page=number, per_page=PAGE_SIZE, refresh=refresh)
         total = page.total if number == 1 else total
         for ticket in page.items:
             scanned += 1

@@ -118,10 +118,6 @@ def client_for(site: Site) -> FluentClient:
     return fluent_client.client_for(site.credential())
 
 
-def clients_for(sites: Iterable[Site]) -> dict[int, FluentClient]:
-    return {site.pk: client_for(site) for site in sites}
-
-
 def note_failures(sites: Iterable[Site], errors: Iterable[UpstreamError | None]) -> None:
     """Mark sites whose credential was refused (401), so every page links to reconnect them."""
     now = timezone.now()

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from dashboard.fluent import files
 from dashboard.fluent.errors import UpstreamError
-from dashboard.fluent.support import Attachment
+from dashboard.fluent.models import Attachment
 from dashboard.pages import upstream_error, user_site
 from dashboard.sites.services import client_for
 from dashboard.tickets.thread import error_status

@@ -14,8 +14,7 @@ from typing import Any
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 
-from dashboard.fluent import support
-from dashboard.fluent.support import Attachment, Person, Thread
+from dashboard.fluent.models import Attachment, Person, Response, Thread
 from dashboard.html import clean_html, holds_remote_images, html_to_text, text_to_html
 from dashboard.sites.models import Site
 
@@ -193,9 +192,7 @@ def arrived_since(thread: Thread, site: Site, last_seen: int) -> list[Message]:
     ]
 
 
-def find_posted(
-    thread: Thread, site: Site, *, after: int, kind: str, text: str
-) -> support.Response | None:
+def find_posted(thread: Thread, site: Site, *, after: int, kind: str, text: str) -> Response | None:
     """Our reply in a freshly read thread, if a send that timed out did reach the site."""
     wanted = html_to_text(text_to_html(text))
     for response in thread.responses:

@@ -10,7 +10,8 @@ from typing import Any
 
 from django import forms
 
-from dashboard.fluent.support import PRIORITIES, Essentials, TicketTag
+from dashboard.fluent.models import Essentials, TicketTag
+from dashboard.fluent.tickets import PRIORITIES
 from dashboard.tickets.models import TOKEN_PATTERN
 
 MAX_TEXT = 20_000

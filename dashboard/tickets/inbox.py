@@ -18,9 +18,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from dashboard.fluent import support
 from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.parallel import meanwhile, run_parallel
+from dashboard.fluent.reference import essentials_get
+from dashboard.fluent.tickets import ticket_bulk
 from dashboard.pagecache import cached_page
 from dashboard.pages import record_errors, user_sites
 from dashboard.sites.services import client_for
@@ -175,19 +176,15 @@ def _bulk_calls(form: BulkForm) -> tuple[dict, list[str]]:
         site = form.sites[site_id]
         client = client_for(site)
         if action == "close":
-            call = partial(
-                support.ticket_bulk, client, action="close_tickets", ticket_ids=ticket_ids
-            )
+            call = partial(ticket_bulk, client, action="close_tickets", ticket_ids=ticket_ids)
         elif action == "delete":
-            call = partial(
-                support.ticket_bulk, client, action="delete_tickets", ticket_ids=ticket_ids
-            )
+            call = partial(ticket_bulk, client, action="delete_tickets", ticket_ids=ticket_ids)
         elif action == "assign_me":
             if not site.agent_person_id:
                 skipped.append(f"{site.label}: you are not an agent there.")
                 continue
             call = partial(
-                support.ticket_bulk,
+                ticket_bulk,
                 client,
                 action="assign_agent",
                 ticket_ids=ticket_ids,
@@ -195,7 +192,7 @@ def _bulk_calls(form: BulkForm) -> tuple[dict, list[str]]:
             )
         elif action == "assign_agent":
             call = partial(
-                support.ticket_bulk,
+                ticket_bulk,
                 client,
                 action="assign_agent",
                 ticket_ids=ticket_ids,
@@ -203,7 +200,7 @@ def _bulk_calls(form: BulkForm) -> tuple[dict, list[str]]:
             )
         else:
             call = partial(
-                support.ticket_bulk,
+                ticket_bulk,
                 client,
                 action="assign_tags",
                 ticket_ids=ticket_ids,
@@ -264,7 +261,7 @@ def _bulk_names(form: BulkForm, outcomes: dict) -> dict[str, str]:
         return {}
     (site_id,) = outcomes
     try:
-        essentials = support.essentials_get(client_for(form.sites[site_id]))
+        essentials = essentials_get(client_for(form.sites[site_id]))
     except UpstreamError:
         return {}
     if action == "assign_agent":

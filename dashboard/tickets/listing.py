@@ -18,10 +18,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from dashboard.fluent import support
 from dashboard.fluent.errors import UpstreamError
+from dashboard.fluent.models import Essentials, Ticket
 from dashboard.fluent.parallel import run_parallel
-from dashboard.fluent.support import Ticket
+from dashboard.fluent.reference import essentials_get
+from dashboard.fluent.tickets import ticket_count, ticket_list, ticket_list_whole
 from dashboard.pages import record_errors, user_sites
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
@@ -39,7 +40,7 @@ def _ts(moment: datetime | None) -> float:
 
 
 def sort_key(sort: str, ticket: Ticket) -> tuple:
-    """The order each site's answer already has for ``sort`` (see support.SORTS)."""
+    """The order each site's answer already has for ``sort`` (see SORTS)."""
     if sort in ("waiting", OVERDUE):
         # Ascending with NULLs first, as MySQL orders them.
         moment = ticket.last_customer_response
@@ -70,7 +71,7 @@ class InboxPage:
     last_page: int = 1
     next_cursor: str = ""
     skipped: list[Site] = field(default_factory=list)  # filter cannot match there
-    essentials: support.Essentials | None = None  # one site's dropdown values
+    essentials: Essentials | None = None  # one site's dropdown values
     search: SearchNote | None = None  # what a search looked at (see tickets/search.py)
 
     @property
@@ -126,7 +127,7 @@ def load_single(site: Site, query: InboxQuery, *, refresh: bool = False) -> Inbo
     outcomes = run_parallel(
         {
             "page": partial(
-                support.ticket_list,
+                ticket_list,
                 client,
                 query=ticket_query,
                 page=query.page,
@@ -134,7 +135,7 @@ def load_single(site: Site, query: InboxQuery, *, refresh: bool = False) -> Inbo
                 refresh=refresh,
             ),
             # The filter dropdowns need the site's agents, mailboxes, products and tags.
-            "essentials": partial(support.essentials_get, client),
+            "essentials": partial(essentials_get, client),
         }
     )
     outcome, essentials = outcomes["page"], outcomes["essentials"].value
@@ -175,7 +176,7 @@ def load_merged(
         pages = [first] if offset % PER_PAGE == 0 else [first, first + 1]
         for number in pages:
             calls[(site.pk, number)] = partial(
-                support.ticket_list,
+                ticket_list,
                 client,
                 query=ticket_query,
                 page=number,
@@ -259,12 +260,12 @@ def load_overdue(
             skipped.append(site)
             continue
         calls[site.pk] = partial(
-            support.ticket_list_whole, client_for(site), query=ticket_query, refresh=refresh
+            ticket_list_whole, client_for(site), query=ticket_query, refresh=refresh
         )
     essentials = None
     if query.site_id and calls:
         # One site's list keeps its filter dropdowns whatever the sort.
-        calls["essentials"] = partial(support.essentials_get, client_for(sites[0]))
+        calls["essentials"] = partial(essentials_get, client_for(sites[0]))
     outcomes = run_parallel(calls)
     if "essentials" in outcomes:
         essentials = outcomes.pop("essentials").value
@@ -339,9 +340,7 @@ def load_counts(request: HttpRequest, query: InboxQuery) -> Counts:
             for status in COUNTED_STATUSES:
                 ticket_query = replace(query, status=status).for_site(site)
                 if ticket_query is not None:
-                    calls[(site.pk, status)] = partial(
-                        support.ticket_count, client, query=ticket_query
-                    )
+                    calls[(site.pk, status)] = partial(ticket_count, client, query=ticket_query)
         # A site's open count is its new + active tab counts when those are unfiltered.
         derived_open = site in scoped and not query.is_filtered
         views = {
@@ -353,7 +352,7 @@ def load_counts(request: HttpRequest, query: InboxQuery) -> Counts:
         for name, view in views.items():
             ticket_query = view.for_site(site)
             if ticket_query is not None:
-                calls[(site.pk, name)] = partial(support.ticket_count, client, query=ticket_query)
+                calls[(site.pk, name)] = partial(ticket_count, client, query=ticket_query)
     outcomes = run_parallel(calls)
 
     def total(name: str, among: list[Site]) -> int | None:

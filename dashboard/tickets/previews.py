@@ -20,7 +20,7 @@ from django.core.cache import cache
 from dashboard.html import html_to_text
 
 if TYPE_CHECKING:
-    from dashboard.fluent.support import Response, Thread
+    from dashboard.fluent.models import Response, Thread
 
 LIMIT = 140
 # Long enough to cover a ticket's life in the inbox; a newer message replaces it at once.

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.http import QueryDict
 
-from dashboard.fluent.support import PRIORITIES, SORTS, STATUS_TYPES, TicketQuery
+from dashboard.fluent.tickets import PRIORITIES, SORTS, STATUS_TYPES, TicketQuery
 from dashboard.sites.models import Site
 
 # The plugin's own page size: a page of the inbox is one page of each site.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from dashboard.fluent.support import Ticket
+    from dashboard.fluent.models import Ticket
     from dashboard.sites.models import Site
     from dashboard.tickets.previews import Preview
     from dashboard.workflow.sla import SlaState

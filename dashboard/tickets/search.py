@@ -16,10 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 
-from dashboard.fluent import errors, support
+from dashboard.fluent import errors
 from dashboard.fluent.client import FluentClient
+from dashboard.fluent.customers import customer_search
+from dashboard.fluent.models import Ticket
 from dashboard.fluent.parallel import run_parallel
-from dashboard.fluent.support import Ticket, TicketQuery
+from dashboard.fluent.reference import essentials_get
+from dashboard.fluent.tickets import TicketQuery, ticket_list
 from dashboard.pages import record_errors
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
@@ -65,11 +68,11 @@ def site_matches(client: FluentClient, ticket_query: TicketQuery, refresh: bool)
     number = re.fullmatch(r"#(\d+)", ticket_query.search.strip())
     # The plugin finds "31" but not "#31", the way the dashboard writes ticket numbers.
     text_query = replace(ticket_query, search=number.group(1)) if number else ticket_query
-    text = support.ticket_list(client, query=text_query, per_page=TEXT_MATCHES, refresh=refresh)
+    text = ticket_list(client, query=text_query, per_page=TEXT_MATCHES, refresh=refresh)
     found = {ticket.id: ticket for ticket in text.items}
     complete = text.total <= len(text.items)
     try:
-        customers = support.customer_search(
+        customers = customer_search(
             client, search=ticket_query.search, per_page=CUSTOMERS_PER_SITE, refresh=refresh
         )
     except errors.ForbiddenError:
@@ -79,7 +82,7 @@ def site_matches(client: FluentClient, ticket_query: TicketQuery, refresh: bool)
     for customer in customers.items:
         # The list's own filters (status, agent, priority...) still apply to these tickets.
         by_customer = replace(ticket_query, search=f"customer_id:{customer.id}")
-        page = support.ticket_list(
+        page = ticket_list(
             client, query=by_customer, per_page=TICKETS_PER_CUSTOMER, refresh=refresh
         )
         complete = complete and page.total <= len(page.items)
@@ -110,7 +113,7 @@ def load_search(sites: list[Site], query: InboxQuery, *, cursor: str = "", refre
         calls[site.pk] = partial(site_matches, client_for(site), ticket_query, refresh)
     if query.site_id and len(sites) == 1:
         # The filter dropdowns of a one-site list need the site's reference data.
-        calls["essentials"] = partial(support.essentials_get, client_for(sites[0]))
+        calls["essentials"] = partial(essentials_get, client_for(sites[0]))
     outcomes = run_parallel(calls)
     essentials_outcome = outcomes.pop("essentials", None)
     by_site = {site.pk: site for site in sites}

@@ -33,10 +33,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from dashboard.fluent import support
+from dashboard.fluent import reference
+from dashboard.fluent import tickets as fluent_tickets
 from dashboard.fluent.errors import UpstreamError
+from dashboard.fluent.models import Essentials, Thread
 from dashboard.fluent.parallel import meanwhile, run_parallel
-from dashboard.fluent.support import Essentials, Thread
 from dashboard.html import text_to_html
 from dashboard.pagecache import cached_page, one_time_token
 from dashboard.pages import record_errors, upstream_error, user_site, user_sites
@@ -119,8 +120,10 @@ def read(site: Site, ticket_id: int, *, refresh: bool = False) -> tuple[Thread, 
     client = client_for(site)
     outcomes = run_parallel(
         {
-            "thread": partial(support.ticket_get, client, ticket_id=ticket_id, refresh=refresh),
-            "essentials": partial(support.essentials_get, client),
+            "thread": partial(
+                fluent_tickets.ticket_get, client, ticket_id=ticket_id, refresh=refresh
+            ),
+            "essentials": partial(reference.essentials_get, client),
         }
     )
     found = outcomes["thread"]
@@ -169,7 +172,7 @@ def context(
         "sla": partial(sla_of, request, site, ticket),
         "snooze": partial(snooze_context, request, site, ticket.id),
         "composer": composer or Composer(token=one_time_token(request), last_seen=last_seen),
-        "priority_choices": [(p, p.capitalize()) for p in support.PRIORITIES],
+        "priority_choices": [(p, p.capitalize()) for p in fluent_tickets.PRIORITIES],
         "available_tags": [
             tag
             for tag in (essentials.tags if essentials else [])
@@ -294,8 +297,8 @@ def presence(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse
             return render(request, f"{PAGE}#presence", {"viewers": []})
         outcomes = run_parallel(
             {
-                "viewers": partial(support.live_activity_get, client, ticket_id=ticket_id),
-                "me": partial(support.me_get, client),
+                "viewers": partial(fluent_tickets.live_activity_get, client, ticket_id=ticket_id),
+                "me": partial(reference.me_get, client),
             }
         )
         if viewing.has_left(*who, view):
@@ -322,7 +325,7 @@ def leave(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
 
 def _leave_site(site: Site, ticket_id: int) -> None:
     try:
-        support.live_activity_leave(client_for(site), ticket_id=ticket_id)
+        fluent_tickets.live_activity_leave(client_for(site), ticket_id=ticket_id)
     except UpstreamError as error:
         # Best effort: the plugin forgets viewers after a minute anyway.
         record_errors([site], [error])
@@ -343,7 +346,7 @@ def reply(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
     if earlier is not None:
         return _replayed(request, site, ticket_id, form, earlier)
     try:
-        fresh = support.ticket_get(client_for(site), ticket_id=ticket_id, refresh=True)
+        fresh = fluent_tickets.ticket_get(client_for(site), ticket_id=ticket_id, refresh=True)
     except UpstreamError as error:
         record_errors([site], [error])
         return _composer_answer(request, site, ticket_id, form, error=error)
@@ -365,7 +368,7 @@ def _send(
     request: HttpRequest, site: Site, ticket_id: int, form: ComposeForm, row: Submission, after: int
 ) -> HttpResponse:
     try:
-        posted = support.response_create(
+        posted = fluent_tickets.response_create(
             client_for(site),
             ticket_id=ticket_id,
             content=text_to_html(form.cleaned_data["text"]),
@@ -534,7 +537,7 @@ def _int(value: Any) -> int:
 
 
 def _message_of(site: Site, ticket_id: int, response_id: int) -> Message | None:
-    found = support.ticket_get(client_for(site), ticket_id=ticket_id)
+    found = fluent_tickets.ticket_get(client_for(site), ticket_id=ticket_id)
     return next((m for m in conversation(found, site) if m.id == response_id), None)
 
 
@@ -560,7 +563,7 @@ def response_edit(
     if not form.is_valid():
         return _edit_form(request, site, ticket_id, response_id, form, status=422)
     try:
-        saved = support.response_update(
+        saved = fluent_tickets.response_update(
             client_for(site),
             ticket_id=ticket_id,
             response_id=response_id,
@@ -655,7 +658,9 @@ def response_delete(
     site = user_site(request, site_id)
     from_qs = origin(request)[1]
     try:
-        support.response_delete(client_for(site), ticket_id=ticket_id, response_id=response_id)
+        fluent_tickets.response_delete(
+            client_for(site), ticket_id=ticket_id, response_id=response_id
+        )
     except UpstreamError as error:
         record_errors([site], [error])
         if not request.htmx:
@@ -683,7 +688,7 @@ def response_delete(
 
 def _essentials(site: Site) -> Essentials | None:
     try:
-        return support.essentials_get(client_for(site))
+        return reference.essentials_get(client_for(site))
     except UpstreamError as error:
         record_errors([site], [error])
         return None
@@ -749,7 +754,7 @@ def property_set(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResp
     name, value = form.cleaned_data["name"], form.cleaned_data["value"]
     error = _attempt(
         partial(
-            support.ticket_property_set,
+            fluent_tickets.ticket_property_set,
             client_for(site),
             ticket_id=ticket_id,
             name=name,
@@ -764,7 +769,7 @@ def property_set(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResp
 @require_POST
 def close(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
     site = user_site(request, site_id)
-    call = partial(support.ticket_close, client_for(site), ticket_id=ticket_id)
+    call = partial(fluent_tickets.ticket_close, client_for(site), ticket_id=ticket_id)
     error = _attempt(call, site)
     return _changed(request, site, ticket_id, target="head", done="Ticket closed.", error=error)
 
@@ -772,7 +777,7 @@ def close(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
 @require_POST
 def reopen(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
     site = user_site(request, site_id)
-    call = partial(support.ticket_reopen, client_for(site), ticket_id=ticket_id)
+    call = partial(fluent_tickets.ticket_reopen, client_for(site), ticket_id=ticket_id)
     error = _attempt(call, site)
     return _changed(request, site, ticket_id, target="head", done="Ticket re-opened.", error=error)
 
@@ -786,7 +791,9 @@ def tag_add(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
         problem = " ".join(form.errors.get("tag", []))
         return _changed(request, site, ticket_id, target="properties", problem=problem)
     tag = form.cleaned_data["tag"]
-    call = partial(support.ticket_tag_add, client_for(site), ticket_id=ticket_id, tag_id=tag.id)
+    call = partial(
+        fluent_tickets.ticket_tag_add, client_for(site), ticket_id=ticket_id, tag_id=tag.id
+    )
     error = _attempt(call, site)
     done = f"Tag “{tag.title}” added."
     return _changed(request, site, ticket_id, target="properties", done=done, error=error)
@@ -795,6 +802,8 @@ def tag_add(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
 @require_POST
 def tag_remove(request: HttpRequest, site_id: int, ticket_id: int, tag_id: int) -> HttpResponse:
     site = user_site(request, site_id)
-    call = partial(support.ticket_tag_remove, client_for(site), ticket_id=ticket_id, tag_id=tag_id)
+    call = partial(
+        fluent_tickets.ticket_tag_remove, client_for(site), ticket_id=ticket_id, tag_id=tag_id
+    )
     error = _attempt(call, site)
     return _changed(request, site, ticket_id, target="properties", done="Tag removed.", error=error)

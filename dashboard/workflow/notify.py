@@ -14,9 +14,8 @@ from functools import partial
 
 from django.urls import reverse
 
-from dashboard.fluent import support
 from dashboard.fluent.parallel import run_parallel
-from dashboard.fluent.support import TicketQuery
+from dashboard.fluent.tickets import TicketQuery, ticket_count, ticket_list
 from dashboard.pages import record_errors
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
@@ -53,9 +52,7 @@ def waiting_count(sites: list[Site], *, refresh: bool = False) -> WaitingCount:
     for site in counted:
         client = client_for(site)
         for who, query in waiting_queries(site).items():
-            calls[(site.pk, who)] = partial(
-                support.ticket_count, client, query=query, refresh=refresh
-            )
+            calls[(site.pk, who)] = partial(ticket_count, client, query=query, refresh=refresh)
     outcomes = run_parallel(calls)
     failed: dict[int, Exception | None] = {site.pk: None for site in counted}
     count = 0
@@ -89,7 +86,7 @@ def my_tickets(sites: list[Site], *, refresh: bool = False) -> list[Mine]:
     counted = _counted(sites)
     calls = {
         site.pk: partial(
-            support.ticket_list,
+            ticket_list,
             client_for(site),
             query=TicketQuery(status_type="open", agent=str(site.agent_person_id)),
             per_page=DETAIL_LIMIT,

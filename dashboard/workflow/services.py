@@ -16,11 +16,12 @@ from functools import partial
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
-from dashboard.fluent import support
-from dashboard.fluent.client import FluentClient, bump_generation
+from dashboard.fluent.cache import bump_generation
+from dashboard.fluent.client import FluentClient
 from dashboard.fluent.errors import UpstreamError
+from dashboard.fluent.models import Ticket
 from dashboard.fluent.parallel import run_parallel
-from dashboard.fluent.support import Ticket, TicketQuery
+from dashboard.fluent.tickets import TicketQuery, WholeList, ticket_list_whole
 from dashboard.pages import record_errors
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
@@ -129,12 +130,12 @@ def sla_save(
 # The waiting list, read whole (up to a bound): the tickets an SLA clock can run on.
 
 
-def waiting_list(client: FluentClient, *, refresh: bool = False) -> support.WholeList:
+def waiting_list(client: FluentClient, *, refresh: bool = False) -> WholeList:
     """Open tickets whose customer wrote last, oldest message first: the plugin's own
     ``filters[waiting_for_reply]=yes`` with ``order_by=last_customer_response`` ascending. Every
     ticket with an SLA clock is on it (a ticket without any agent answer counts as waiting)."""
     query = TicketQuery(status_type="open", waiting=True, sort="waiting")
-    return support.ticket_list_whole(client, query=query, refresh=refresh)
+    return ticket_list_whole(client, query=query, refresh=refresh)
 
 
 @dataclass

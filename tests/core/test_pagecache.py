@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.test import Client
 
-from dashboard.fluent import support
+from dashboard.fluent.tickets import ticket_close
 from dashboard.sites.services import client_for
 from tests.conftest import connect
 
@@ -23,7 +23,7 @@ def test_a_write_by_another_user_makes_the_page_fresh_again(agent_client, acme, 
     agent_client.get(f"/?site={acme.pk}")
     theirs = connect(other_user, sim.acme, username="tom")
     ticket_id = next(t["id"] for t in sim.acme.site.tickets.values() if t["status"] == "active")
-    support.ticket_close(client_for(theirs), ticket_id=ticket_id)
+    ticket_close(client_for(theirs), ticket_id=ticket_id)
     response = agent_client.get(f"/?site={acme.pk}")
     assert response.get("X-Page-Cache") is None
     assert f'data-key-id="{acme.pk}:{ticket_id}"' not in response.content.decode()

@@ -105,8 +105,8 @@ def test_everything_in_the_data_folder_is_private(tmp_path):
     # The file cache (login throttle) and one upstream cache, as the dashboard makes them.
     script = (
         "from django.core.cache import cache; cache.set('probe', 1); "
-        "from dashboard.fluent.client import _backend; "
-        "backend = _backend('site-1'); backend.responses['probe'] = b'x'"
+        "from dashboard.fluent.cache import backend as upstream_backend; "
+        "backend = upstream_backend('site-1'); backend.responses['probe'] = b'x'"
     )
     with usual_umask():
         result = manage("shell", "-c", script, env=env, tmp_path=tmp_path)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from dashboard.fluent import support
+from dashboard.fluent.tickets import ticket_reopen
 from dashboard.sites.services import client_for
 from tests.queues.helpers import Expected
 
@@ -95,7 +95,7 @@ def test_the_figures_refresh_every_minute_while_the_tab_is_visible(
 
     # A closed ticket is re-opened; a minute later the page shows it without a reload.
     ticket = next(t for t in sim.acme.site.tickets.values() if t["status"] == "closed")
-    support.ticket_reopen(client_for(acme), ticket_id=ticket["id"])
+    ticket_reopen(client_for(acme), ticket_id=ticket["id"])
     want = Expected.of(sim.acme).open
     page.clock.run_for(30_000)
     expect(open_figure).to_have_text(str(want - 1))

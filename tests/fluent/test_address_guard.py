@@ -10,12 +10,12 @@ import threading
 import pytest
 from django.urls import reverse
 
-from dashboard.fluent import errors, support
+from dashboard.fluent import errors
 from dashboard.fluent.address import AddressRefused, allowed_addresses
 from dashboard.fluent.client import Credential
 from dashboard.fluent.client import client_for as client_for_credential
 from dashboard.fluent.discovery import ConnectError, check_address, normalise_base_url, probe
-from dashboard.fluent.support import TicketQuery
+from dashboard.fluent.tickets import TicketQuery, ticket_list
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 
@@ -102,7 +102,7 @@ def test_a_public_address_is_allowed(monkeypatch):
 def test_a_site_whose_name_now_points_at_loopback_is_not_fetched(rebound, sim, monkeypatch):
     Resolver(monkeypatch, ["127.0.0.1"])
     with pytest.raises(errors.UnavailableError) as failed:
-        support.ticket_list(client_for(rebound), query=ALL, refresh=True)
+        ticket_list(client_for(rebound), query=ALL, refresh=True)
     assert "internal address" in failed.value.message
     assert sim.acme.site.request_log == []
 
@@ -114,7 +114,7 @@ def test_a_rebinding_resolver_cannot_reach_loopback(rebound, sim, monkeypatch):
     client = client_for(rebound)
     for _ in range(3):
         with pytest.raises(errors.UnavailableError):
-            support.ticket_list(client, query=ALL, refresh=True)
+            ticket_list(client, query=ALL, refresh=True)
     assert sim.acme.site.request_log == []
     # One resolution per request: the connection used the address that was checked.
     assert resolver.calls == 3
@@ -122,7 +122,7 @@ def test_a_rebinding_resolver_cannot_reach_loopback(rebound, sim, monkeypatch):
 
 def test_the_address_is_checked_when_private_addresses_are_allowed_too(acme, sim):
     # Tests and the demo talk to 127.0.0.1 with UPSTREAM_ALLOW_PRIVATE on: that keeps working.
-    assert support.ticket_list(client_for(acme), query=ALL, refresh=True).total > 0
+    assert ticket_list(client_for(acme), query=ALL, refresh=True).total > 0
 
 
 class _Redirecting(http.server.BaseHTTPRequestHandler):

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from dashboard.fluent import errors, support
+from dashboard.fluent import errors
 from dashboard.fluent.parallel import run_parallel
-from dashboard.fluent.support import TicketQuery
+from dashboard.fluent.reference import me_get
+from dashboard.fluent.tickets import TicketQuery, response_create, ticket_get, ticket_list
 from dashboard.sites.services import client_for
 from tests.conftest import connect
 
@@ -22,8 +23,8 @@ ALL = TicketQuery(status_type="all")
 def test_a_warm_read_does_not_reach_the_site(acme, sim):
     client = client_for(acme)
     sim.acme.site.clear_log()
-    first = support.ticket_list(client, query=ALL)
-    second = support.ticket_list(client, query=ALL)
+    first = ticket_list(client, query=ALL)
+    second = ticket_list(client, query=ALL)
     assert [t.id for t in first.items] == [t.id for t in second.items]
     assert sim.acme.site.count(method="GET", route=TICKETS) == 1
 
@@ -33,9 +34,9 @@ def test_one_users_cached_answer_never_reaches_another(user, other_user, sim):
     # administrator's cached one.
     admin_site = connect(user, sim.acme)
     maria_site = connect(other_user, sim.acme, username="maria")
-    admin_total = support.ticket_list(client_for(admin_site), query=ALL).total
+    admin_total = ticket_list(client_for(admin_site), query=ALL).total
     sim.acme.site.clear_log()
-    maria_total = support.ticket_list(client_for(maria_site), query=ALL).total
+    maria_total = ticket_list(client_for(maria_site), query=ALL).total
     assert sim.acme.site.count(method="GET", route=TICKETS) == 1
     assert maria_total < admin_total
 
@@ -44,10 +45,10 @@ def test_a_write_by_one_user_invalidates_what_another_user_cached(user, other_us
     mine = client_for(connect(user, sim.acme))
     theirs = client_for(connect(other_user, sim.acme, username="tom"))
     ticket_id = next(t["id"] for t in sim.acme.site.tickets.values() if t["status"] != "closed")
-    before = support.ticket_get(theirs, ticket_id=ticket_id)
-    support.ticket_get(theirs, ticket_id=ticket_id)  # warm
-    support.response_create(mine, ticket_id=ticket_id, content="<p>Fixed on our side.</p>")
-    after = support.ticket_get(theirs, ticket_id=ticket_id)
+    before = ticket_get(theirs, ticket_id=ticket_id)
+    ticket_get(theirs, ticket_id=ticket_id)  # warm
+    response_create(mine, ticket_id=ticket_id, content="<p>Fixed on our side.</p>")
+    after = ticket_get(theirs, ticket_id=ticket_id)
     assert len(after.responses) == len(before.responses) + 1
     assert "Fixed on our side." in after.conversation[-1].content
 
@@ -55,7 +56,7 @@ def test_a_write_by_one_user_invalidates_what_another_user_cached(user, other_us
 @pytest.mark.parametrize("fault", ["status_500", "status_502", "reset", "invalid_json"])
 def test_a_failing_site_serves_the_last_answer_marked_stale(acme, sim, fault):
     client = client_for(acme)
-    fresh = support.ticket_list(client, query=ALL)
+    fresh = ticket_list(client, query=ALL)
     sim.acme.site.add_fault(fault, route=f"{TICKETS}*")
     answer = client.get(
         "/wp-json/fluent-support/v2/tickets",
@@ -70,7 +71,7 @@ def test_a_failing_site_serves_the_last_answer_marked_stale(acme, sim, fault):
 
 def test_a_slow_site_past_the_timeout_serves_stale_data(acme, sim):
     client = client_for(acme)
-    support.ticket_list(client, query=ALL)
+    ticket_list(client, query=ALL)
     sim.acme.site.add_fault(
         "timeout", route=f"{TICKETS}*", seconds=settings.UPSTREAM_READ_TIMEOUT + 1
     )
@@ -86,7 +87,7 @@ def test_a_slow_site_past_the_timeout_serves_stale_data(acme, sim):
 def test_a_failing_site_with_nothing_cached_raises_unavailable(acme, sim):
     sim.acme.site.add_fault("status_500", route=f"{TICKETS}*")
     with pytest.raises(errors.UnavailableError, match="server error"):
-        support.ticket_list(client_for(acme), query=ALL)
+        ticket_list(client_for(acme), query=ALL)
 
 
 @pytest.mark.parametrize(
@@ -103,20 +104,20 @@ def test_a_failing_site_with_nothing_cached_raises_unavailable(acme, sim):
 def test_upstream_failures_map_to_one_small_taxonomy(acme, sim, fault, expected):
     sim.acme.site.add_fault(fault, route=f"{TICKETS}*")
     with pytest.raises(expected) as caught:
-        support.ticket_list(client_for(acme), query=ALL)
+        ticket_list(client_for(acme), query=ALL)
     assert caught.value.site_label == "Acme Store"
     assert "SQL" not in caught.value.user_message
 
 
 def test_missing_ticket_is_not_found(acme):
     with pytest.raises(errors.NotFoundError, match="ticket does not exist"):
-        support.ticket_get(client_for(acme), ticket_id=999999)
+        ticket_get(client_for(acme), ticket_id=999999)
 
 
 def test_validation_errors_carry_the_sites_field_messages(acme, sim):
     ticket_id = next(iter(sim.acme.site.tickets))
     with pytest.raises(errors.InvalidInputError) as caught:
-        support.response_create(client_for(acme), ticket_id=ticket_id, content="")
+        response_create(client_for(acme), ticket_id=ticket_id, content="")
     assert caught.value.field_errors == {"content": ["Reply content is required"]}
 
 
@@ -125,7 +126,7 @@ def test_a_write_is_never_retried(acme, sim):
     sim.acme.site.add_fault("reset", route=f"{TICKETS}/{ticket_id}/responses", method="POST")
     sim.acme.site.clear_log()
     with pytest.raises(errors.UnavailableError):
-        support.response_create(client_for(acme), ticket_id=ticket_id, content="<p>Once</p>")
+        response_create(client_for(acme), ticket_id=ticket_id, content="<p>Once</p>")
     assert sim.acme.site.count(method="POST") == 1
 
 
@@ -133,7 +134,7 @@ def test_a_read_is_retried_once_on_a_connection_error(acme, sim):
     sim.acme.site.add_fault("reset", route=f"{TICKETS}*", rate=1.0)
     sim.acme.site.clear_log()
     with pytest.raises(errors.UnavailableError):
-        support.ticket_list(client_for(acme), query=ALL)
+        ticket_list(client_for(acme), query=ALL)
     assert sim.acme.site.count(method="GET", route=f"{TICKETS}*") == 2
 
 
@@ -142,10 +143,9 @@ def test_parallel_reads_take_about_the_slowest_calls_time(acme, academy, beta, s
     for entry in sim.all():
         entry.site.set_latency(latency_ms)
     calls = {
-        site.pk: partial(support.ticket_list, client_for(site), query=ALL)
-        for site in (acme, academy, beta)
+        site.pk: partial(ticket_list, client_for(site), query=ALL) for site in (acme, academy, beta)
     }
-    calls["me"] = partial(support.me_get, client_for(acme))
+    calls["me"] = partial(me_get, client_for(acme))
     started = time.perf_counter()
     outcomes = run_parallel(calls)
     elapsed = time.perf_counter() - started
@@ -158,8 +158,8 @@ def test_one_failing_site_does_not_hide_the_others(acme, academy, sim):
     sim.academy.site.add_fault("status_500")
     outcomes = run_parallel(
         {
-            "acme": partial(support.ticket_list, client_for(acme), query=ALL),
-            "academy": partial(support.ticket_list, client_for(academy), query=ALL),
+            "acme": partial(ticket_list, client_for(acme), query=ALL),
+            "academy": partial(ticket_list, client_for(academy), query=ALL),
         }
     )
     assert outcomes["acme"].ok and outcomes["acme"].value.total > 0
@@ -168,9 +168,7 @@ def test_one_failing_site_does_not_hide_the_others(acme, academy, sim):
 
 def test_local_times_are_read_in_the_sites_zone(acme, sim):
     ticket = next(
-        t
-        for t in support.ticket_list(client_for(acme), query=ALL).items
-        if t.last_customer_response
+        t for t in ticket_list(client_for(acme), query=ALL).items if t.last_customer_response
     )
     raw = sim.acme.site.tickets[ticket.id]
     assert ticket.last_customer_response.tzinfo is not None
@@ -181,7 +179,7 @@ def test_local_times_are_read_in_the_sites_zone(acme, sim):
 
 
 def test_removing_a_site_deletes_its_cached_data(acme, agent_client):
-    support.ticket_list(client_for(acme), query=ALL)
+    ticket_list(client_for(acme), query=ALL)
     folder = Path(settings.UPSTREAM_CACHE_PATH).with_suffix("")
     if settings.REDIS_URL:
         import redis
@@ -200,7 +198,7 @@ def test_a_write_cut_off_after_sending_may_have_been_applied(acme, sim):
     ticket_id = next(t["id"] for t in sim.acme.site.tickets.values() if t["status"] != "closed")
     sim.acme.site.add_fault("reset", route=f"{TICKETS}/{ticket_id}/responses", method="POST")
     with pytest.raises(errors.UnavailableError) as caught:
-        support.response_create(client_for(acme), ticket_id=ticket_id, content="<p>Once</p>")
+        response_create(client_for(acme), ticket_id=ticket_id, content="<p>Once</p>")
     assert caught.value.maybe_applied
 
 
@@ -212,5 +210,5 @@ def test_a_write_that_never_connected_was_not_applied(acme, sim):
         port = probe.getsockname()[1]
     acme.base_url = f"http://127.0.0.1:{port}"
     with pytest.raises(errors.UnavailableError) as caught:
-        support.response_create(client_for(acme), ticket_id=1, content="<p>Once</p>")
+        response_create(client_for(acme), ticket_id=1, content="<p>Once</p>")
     assert not caught.value.maybe_applied

@@ -1,12 +1,12 @@
 """The real plugins' recorded answers, read by the client's own parsing and models.
 
 The captures (tests/captures/, recorded on a real site whose time zone is America/New_York)
-go through the same `parse`/`paginator` calls and models the selectors in
-dashboard/fluent/support.py and crm.py use, and through the client's one status-to-error
-mapping. Values are checked, not only that parsing succeeds: which time fields are UTC and
-which are site-local (each checked at one instant, often against the same instant sent the
-other way), numeric strings read as ints, PHP's empty `[]` where an object is meant, missing
-nested objects, HTML content kept as sent.
+go through the same `parse`/`paginator` calls and models the calls in dashboard/fluent/
+(tickets.py, customers.py, reference.py, reports.py, crm.py) use, and through the one
+status-to-error mapping, `errors.from_status`. Values are checked, not only that parsing
+succeeds: which time fields are UTC and which are site-local (each checked at one instant, often
+against the same instant sent the other way), numeric strings read as ints, PHP's empty `[]`
+where an object is meant, missing nested objects, HTML content kept as sent.
 
 Only the answers the client reads are here: the `type=`-narrowed ticket-essentials variants,
 the /agents list and the CRM /tags and /lists routes are never called by the client.
@@ -22,20 +22,19 @@ import pytest
 import requests
 
 from dashboard.fluent import errors
-from dashboard.fluent.client import Credential, FluentClient
 from dashboard.fluent.crm import Contact, ContactProfile, CrmList, CrmTag
-from dashboard.fluent.parsing import Page, paginator, parse
-from dashboard.fluent.support import (
+from dashboard.fluent.models import (
     CustomerProfile,
     CustomerSummary,
     Essentials,
     Me,
     Response,
-    Summary,
     Thread,
     Ticket,
     TicketTag,
 )
+from dashboard.fluent.parsing import Page, paginator, parse
+from dashboard.fluent.reports import Summary
 from tests.contract.captures import body, load, names
 
 SITE_ZONE = ZoneInfo("America/New_York")
@@ -290,13 +289,6 @@ def test_crm_tags_and_lists_read_as_the_contact_embeds_them() -> None:
 
 
 # ------------------------------------------------------------------------- errors
-def _client() -> FluentClient:
-    credential = Credential(
-        key="captures", base_url="https://shop.example", username="admin", app_password="x"
-    )
-    return FluentClient(credential, None)  # type: ignore[arg-type]
-
-
 def _response(name: str) -> requests.Response:
     capture = load(name)
     response = requests.Response()
@@ -329,16 +321,16 @@ def _response(name: str) -> requests.Response:
     ],
 )
 def test_error_answers_map_to_their_kind(name: str, kind: type[errors.UpstreamError]) -> None:
-    error = _client()._status_error(_response(name))
+    error = errors.from_status(_response(name), site_label="captures")
     assert type(error) is kind
     assert error.status == load(name)["status"]
     assert "SQL" not in error.message  # never shown to a person
 
 
 def test_validation_answers_name_the_fields() -> None:
-    empty = _client()._status_error(_response("fs_post_response_empty_422"))
+    empty = errors.from_status(_response("fs_post_response_empty_422"), site_label="")
     assert empty.field_errors == {"content": ["Reply content is required"]}
-    create = _client()._status_error(_response("fs_create_ticket_validation_422"))
+    create = errors.from_status(_response("fs_create_ticket_validation_422"), site_label="")
     assert create.field_errors == {
         "title": ["Ticket title is required"],
         "content": ["Ticket content is required"],

@@ -8,9 +8,9 @@ from functools import partial
 
 import pytest
 
-from dashboard.fluent import support
 from dashboard.fluent.parallel import meanwhile, run_parallel
-from dashboard.fluent.support import TicketQuery
+from dashboard.fluent.reference import me_get
+from dashboard.fluent.tickets import TicketQuery, ticket_list
 from dashboard.sites.services import client_for
 
 ALL = TicketQuery(status_type="all")
@@ -31,8 +31,8 @@ def test_waiting_work_runs_in_the_request_thread_while_the_sites_answer(acme, si
     with meanwhile(work):
         outcomes = run_parallel(
             {
-                "page": partial(support.ticket_list, client, query=ALL),
-                "me": partial(support.me_get, client),
+                "page": partial(ticket_list, client, query=ALL),
+                "me": partial(me_get, client),
             }
         )
     assert all(outcome.ok for outcome in outcomes.values())
@@ -47,7 +47,7 @@ def test_waiting_work_also_overlaps_a_single_call(acme, sim):
     sim.acme.site.clear_log()
     answered_before_work: list[int] = []
     with meanwhile(lambda: answered_before_work.append(sim.acme.site.count("GET"))):
-        outcome = run_parallel({"page": partial(support.ticket_list, client_for(acme), query=ALL)})
+        outcome = run_parallel({"page": partial(ticket_list, client_for(acme), query=ALL)})
     assert outcome["page"].ok
     assert answered_before_work == [0]
 
@@ -66,8 +66,8 @@ def test_waiting_work_is_done_once_across_several_rounds_of_calls(acme, sim):
         for _ in range(3):
             run_parallel(
                 {
-                    "page": partial(support.ticket_list, client, query=ALL, refresh=True),
-                    "me": partial(support.me_get, client),
+                    "page": partial(ticket_list, client, query=ALL, refresh=True),
+                    "me": partial(me_get, client),
                 }
             )
     assert runs == [1]
@@ -80,6 +80,6 @@ def test_an_error_in_waiting_work_still_collects_the_calls(acme, sim):
         raise RuntimeError("a bug in the waiting work")
 
     with pytest.raises(RuntimeError, match="waiting work"), meanwhile(broken):
-        run_parallel({"page": partial(support.ticket_list, client, query=ALL)})
+        run_parallel({"page": partial(ticket_list, client, query=ALL)})
     # The call itself went out and was answered.
     assert sim.acme.site.count("GET", "/fluent-support/v2/tickets") == 1

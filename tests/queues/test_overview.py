@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from dashboard.fluent import support
+from dashboard.fluent.tickets import ticket_close, ticket_list
 from dashboard.queues import waiting as queue_waiting
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
@@ -40,7 +40,7 @@ def close_one_ticket(sim_site, site: Site) -> dict:
     """Close one of our own open tickets through the plugin's route: closed today, by us."""
     me = sim_site.site.users["admin"].person_id
     ticket = next(t for t in sim_site.site.tickets.values() if is_open(t) and t["agent_id"] == me)
-    support.ticket_close(client_for(site), ticket_id=ticket["id"])
+    ticket_close(client_for(site), ticket_id=ticket["id"])
     return ticket
 
 
@@ -133,7 +133,7 @@ def test_buckets_count_waiting_tickets_past_each_threshold_and_link_to_the_oldes
         query = InboxQuery.from_params(
             dict(p.split("=") for p in bucket.url.split("?", 1)[1].split("&")), [acme]
         )
-        page = support.ticket_list(
+        page = ticket_list(
             client, query=query.for_site(acme), per_page=bucket.value + 1, refresh=True
         )
         limit = timezone.now() - timedelta(hours=hours)

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from dashboard.fluent import support
-from dashboard.fluent.support import TicketQuery
+from dashboard.fluent.reference import essentials_get
+from dashboard.fluent.tickets import TicketQuery, ticket_list
 from dashboard.logging import redact
 from dashboard.sites import fields
 from dashboard.sites.models import Site
@@ -69,8 +69,8 @@ def test_encryption_uses_the_first_key(settings):
 
 def test_the_password_is_never_in_the_response_cache(acme, sim):
     password = sim.acme.site.users["admin"].app_password
-    support.ticket_list(client_for(acme), query=TicketQuery(status_type="all"))
-    support.essentials_get(client_for(acme))
+    ticket_list(client_for(acme), query=TicketQuery(status_type="all"))
+    essentials_get(client_for(acme))
     if settings.REDIS_URL:
         import redis
 

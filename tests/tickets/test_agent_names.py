@@ -76,16 +76,16 @@ def test_queues_name_a_nameless_agent_by_email(agent_client, acme, sim):
 def test_a_learned_email_outlives_the_reference_data(user, sim):
     # Reference data expires within minutes; the email that names an agent is kept a day, so
     # reading the essentials again after they expired does not read the agent list again.
-    from dashboard.fluent import support
+    from dashboard.fluent.reference import essentials_get
     from dashboard.sites.services import client_for
 
     agent = nameless_agent(sim.acme)
     client = client_for(connect(user, sim.acme))
-    first = support.essentials_get(client)
+    first = essentials_get(client)
     assert agent["email"] in [a.email for a in first.agents]
     client.session.cache.clear()
     sim.acme.site.clear_log()
-    again = support.essentials_get(client)
+    again = essentials_get(client)
     assert agent["email"] in [a.email for a in again.agents]
     assert sim.acme.site.count(route="/fluent-support/v2/tickets/ticket-essentials") == 1
     assert sim.acme.site.count(route="/fluent-support/v2/agents") == 0

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from dashboard.fluent.files import same_host
-from dashboard.fluent.support import Attachment
+from dashboard.fluent.models import Attachment
 from dashboard.simulator.attachments import HOSTILE_HTML, HOSTILE_SVG
 from tests.conftest import connect
 

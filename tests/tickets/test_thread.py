@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
+from dashboard.fluent.models import Thread
 from dashboard.fluent.parsing import parse
-from dashboard.fluent.support import Thread
 from dashboard.tickets.conversation import conversation, html_to_plain, split_quoted
 from tests.conftest import connect
 

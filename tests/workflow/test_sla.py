@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from dashboard.fluent.models import Ticket
 from dashboard.fluent.parsing import parse, site_zone
-from dashboard.fluent.support import Ticket
 from dashboard.workflow.sla import (
     Policy,
     customer_wrote_last,

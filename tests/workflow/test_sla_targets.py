@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from dashboard.fluent import support
+from dashboard.fluent.tickets import ticket_get
 from dashboard.sites.services import client_for
 from dashboard.workflow import services
 from dashboard.workflow.models import SlaPolicy
@@ -108,7 +108,7 @@ def waiting_ticket(sim_site, client):
         ),
         key=lambda t: t["last_customer_response"],
     )
-    return raw, support.ticket_get(client, ticket_id=raw["id"]).ticket
+    return raw, ticket_get(client, ticket_id=raw["id"]).ticket
 
 
 def test_the_badge_says_how_long_until_the_reply_is_due_or_how_late_it_is(

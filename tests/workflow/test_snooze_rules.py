@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from dashboard.fluent.models import Ticket
 from dashboard.fluent.parsing import parse, site_zone
-from dashboard.fluent.support import Ticket
 from dashboard.workflow.snooze import choices, next_morning, next_week, wake_reason
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from dashboard.fluent import support
+from dashboard.fluent.tickets import ticket_get
 from dashboard.sites.services import client_for
 from dashboard.workflow import services
 from dashboard.workflow.models import Snooze
@@ -121,17 +121,14 @@ def test_a_reply_only_wakes_tickets_snoozed_to_wake_on_reply(agent_client, acme,
     ticket_id = open_ticket(sim.acme)["id"]
     agent_client.post(snooze_url(acme, ticket_id), {"when": "next_week"})
     sim.acme.site.add_customer_reply(ticket_id, "<p>Hello?</p>")
-    fresh = support.ticket_get(client_for(acme), ticket_id=ticket_id, refresh=True).ticket
+    fresh = ticket_get(client_for(acme), ticket_id=ticket_id, refresh=True).ticket
     assert services.wake_due(acme.owner, {(acme.pk, ticket_id): fresh}) == []
     assert Snooze.objects.exists()
 
 
 def test_the_inbox_wakes_what_it_loaded_and_everything_whose_time_came(acme, sim, user):
     replied, waiting, due = (t["id"] for t in list(sim.acme.site.tickets.values())[-3:])
-    read = {
-        tid: support.ticket_get(client_for(acme), ticket_id=tid).ticket
-        for tid in (replied, waiting)
-    }
+    read = {tid: ticket_get(client_for(acme), ticket_id=tid).ticket for tid in (replied, waiting)}
     later = timezone.now() + timedelta(days=1)
     for tid in (replied, waiting):
         services.snooze_ticket(
@@ -143,7 +140,7 @@ def test_the_inbox_wakes_what_it_loaded_and_everything_whose_time_came(acme, sim
     Snooze.objects.filter(ticket_id=due).update(until=timezone.now() - timedelta(minutes=1))
     sim.acme.site.add_customer_reply(replied, "<p>Following up</p>")
     loaded = {
-        (acme.pk, tid): support.ticket_get(client_for(acme), ticket_id=tid, refresh=True).ticket
+        (acme.pk, tid): ticket_get(client_for(acme), ticket_id=tid, refresh=True).ticket
         for tid in (replied, waiting)
     }
     woken = services.wake_due(user, loaded)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from dashboard.fluent import support
+from dashboard.fluent.tickets import ticket_get
 from dashboard.sites.services import client_for
 from dashboard.workflow import services
 
@@ -27,7 +27,7 @@ def waiting_ticket(sim_site) -> dict:
 
 
 def snooze(user, site, ticket_id, hours=3):
-    ticket = support.ticket_get(client_for(site), ticket_id=ticket_id).ticket
+    ticket = ticket_get(client_for(site), ticket_id=ticket_id).ticket
     services.snooze_ticket(
         user=user,
         site=site,
@@ -71,7 +71,7 @@ def test_sla_badges_show_on_inbox_rows_and_overdue_first_sorts_by_due_time(
     due = []
     for key in keys:
         site_id, ticket_id = map(int, key.split(":"))
-        ticket = support.ticket_get(client_for(sites[site_id]), ticket_id=ticket_id).ticket
+        ticket = ticket_get(client_for(sites[site_id]), ticket_id=ticket_id).ticket
         state = services.sla_for(sites[site_id], ticket, policies, now)
         assert by_site[site_id].tickets[ticket_id]["status"] != "closed"
         due.append(state.due_at if state else None)

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from dashboard.fluent import support
 from dashboard.fluent.errors import UpstreamError
+from dashboard.fluent.tickets import ticket_get
 from dashboard.pages import record_errors, user_site
 from dashboard.sites.services import client_for
 from dashboard.workflow import services
@@ -91,7 +91,7 @@ def reply_pick(request: HttpRequest) -> HttpResponse:
     ticket_id, ticket, error = form.cleaned_data["ticket"], None, None
     if ticket_id:
         try:
-            ticket = support.ticket_get(client_for(site), ticket_id=ticket_id).ticket
+            ticket = ticket_get(client_for(site), ticket_id=ticket_id).ticket
         except UpstreamError as exc:
             error = exc
             record_errors([site], [exc])

@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from dashboard.fluent import support
 from dashboard.fluent.errors import UpstreamError
+from dashboard.fluent.models import Mailbox
 from dashboard.fluent.parallel import run_parallel
-from dashboard.fluent.support import Mailbox
+from dashboard.fluent.reference import essentials_get
 from dashboard.pages import record_errors, user_site, user_sites
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
@@ -43,7 +43,7 @@ class Card:
 def _cards(sites: list[Site]) -> list[Card]:
     policies = services.policies_for_sites(sites)
     live = [site for site in sites if not site.needs_reconnect]
-    outcomes = run_parallel({s.pk: partial(support.essentials_get, client_for(s)) for s in live})
+    outcomes = run_parallel({s.pk: partial(essentials_get, client_for(s)) for s in live})
     record_errors(live, [outcomes[site.pk].error for site in live])
     cards = []
     for site in sites:

@@ -14,15 +14,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from dashboard.durations import compact_duration
-from dashboard.fluent import support
 from dashboard.fluent.errors import (
     AuthError,
     ForbiddenError,
     NotFoundError,
     UpstreamError,
 )
+from dashboard.fluent.models import Ticket
 from dashboard.fluent.parallel import run_parallel
-from dashboard.fluent.support import Ticket
+from dashboard.fluent.tickets import ticket_get
 from dashboard.pages import record_errors, upstream_error, user_site
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
@@ -84,7 +84,7 @@ def snooze(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
     if not form.is_valid():
         return _answer(request, site, ticket_id, next_url, form=form, status=422)
     try:
-        ticket = support.ticket_get(client_for(site), ticket_id=ticket_id).ticket
+        ticket = ticket_get(client_for(site), ticket_id=ticket_id).ticket
     except (NotFoundError, ForbiddenError, AuthError) as error:
         return upstream_error(request, error, site=site, status=422)
     except UpstreamError:
@@ -140,9 +140,7 @@ def _read(snoozes: list[Snooze], refresh: bool) -> tuple[dict, dict]:
     """Each snoozed ticket, read in parallel: (tickets, outcomes) by (site id, ticket id)."""
     clients = {s.site_id: client_for(s.site) for s in snoozes if not s.site.needs_reconnect}
     calls = {
-        s.key: partial(
-            support.ticket_get, clients[s.site_id], ticket_id=s.ticket_id, refresh=refresh
-        )
+        s.key: partial(ticket_get, clients[s.site_id], ticket_id=s.ticket_id, refresh=refresh)
         for s in snoozes
         if s.site_id in clients
     }

@@ -1,0 +1,218 @@
+"""The upstream answer cache: a requests-cache backend per credential, and per-site generations."""
+
+# Caching rules, all here (``FluentClient.get`` applies them):
+#
+# - Each credential has its own cache (a SQLite file, or a Redis namespace), so one user's cached
+#   answers can never be served to another, whatever the URL.
+# - Freshness is set per kind of data (``settings.UPSTREAM_CACHE_TTL``), not from WordPress's
+#   headers, which forbid all caching for authenticated REST calls.
+# - Writes bump a per-site, per-scope generation number that is part of every cache key, so a
+#   write by one user invalidates what every other user of that site has cached.
+# - When a site is down, slow past the timeout or answers 5xx, the last cached answer (however
+#   old, up to ``UPSTREAM_STALE_MAX_AGE``) is returned and marked stale.
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+import requests_cache
+from django.conf import settings
+from django.core.cache import cache as django_cache
+
+logger = logging.getLogger(__name__)
+
+# Kinds of data -> the scope whose generation a write bumps. Reports count tickets, so a ticket
+# write makes them stale too.
+SCOPES = {
+    "ticket_list": "tickets",
+    "ticket": "tickets",
+    "report": "tickets",
+    "customer": "customers",
+    "reference": "reference",
+    "contact": "crm",
+    "identity": "identity",
+    "live": "live",
+}
+
+
+def _generation_key(site_key: str, scope: str) -> str:
+    return f"fluent:gen:{site_key}:{scope}"
+
+
+def generations(site_key: str, scopes: list[str]) -> dict[str, int]:
+    keys = {scope: _generation_key(site_key, scope) for scope in scopes}
+    found = django_cache.get_many(list(keys.values()))
+    return {scope: int(found.get(key, 0)) for scope, key in keys.items()}
+
+
+def generations_of(sites: list[tuple[str, list[str]]]) -> dict[tuple[str, str], int]:
+    """Generations of several sites' scopes in one cache round trip."""
+    keys = {(key, scope): _generation_key(key, scope) for key, scopes in sites for scope in scopes}
+    found = django_cache.get_many(list(keys.values()))
+    return {pair: int(found.get(cache_key, 0)) for pair, cache_key in keys.items()}
+
+
+def bump_generation(site_key: str, *scopes: str) -> None:
+    """Invalidate every user's cached answers of these scopes for one site."""
+    for scope in scopes:
+        key = _generation_key(site_key, scope)
+        # A time-based value rather than a counter: it survives a cache flush without ever
+        # going back to a number that old entries were stored under.
+        django_cache.set(key, time.time_ns(), timeout=None)
+
+
+_redis_pool = None
+_redis_lock = threading.Lock()
+
+
+def _redis_connection():
+    global _redis_pool
+    import redis
+
+    with _redis_lock:
+        if _redis_pool is None:
+            _redis_pool = redis.ConnectionPool.from_url(settings.REDIS_URL)
+    return redis.Redis(connection_pool=_redis_pool)
+
+
+def _cache_path(key: str) -> Path:
+    folder = Path(settings.UPSTREAM_CACHE_PATH).with_suffix("")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{key}.sqlite"
+
+
+def backend(key: str) -> requests_cache.BaseCache:
+    if settings.REDIS_URL:
+        return requests_cache.RedisCache(
+            namespace=f"dashboard-upstream:{key}",
+            connection=_redis_connection(),
+            # Keep entries past their freshness so a down site can still show them (stale).
+            ttl_offset=settings.UPSTREAM_STALE_MAX_AGE,
+        )
+    return requests_cache.SQLiteCache(_cache_path(key), wal=True, busy_timeout=10_000)
+
+
+def cached_session(key: str) -> requests_cache.CachedSession:
+    """A session over the credential's own backend, caching only what the client asks it to."""
+    return requests_cache.CachedSession(
+        backend=backend(key),
+        expire_after=0,
+        allowable_methods=("GET",),
+        allowable_codes=(200,),
+        # WordPress marks authenticated REST answers no-store; freshness is ours to decide.
+        cache_control=False,
+        # The generation header makes a write by anyone invalidate everyone's copy. The
+        # Authorization header stays out of the key (and is stored redacted); isolation comes
+        # from each credential having its own backend.
+        match_headers=["X-Cache-Generation"],
+        stale_if_error=False,
+        # Only answers that parse are kept: a truncated or HTML reply must never replace the
+        # good copy a down site would be shown from.
+        filter_fn=keep_in_cache,
+    )
+
+
+def clear(key: str) -> None:
+    """Delete everything cached for a credential, sessions or not."""
+    if settings.REDIS_URL:
+        requests_cache.RedisCache(
+            namespace=f"dashboard-upstream:{key}", connection=_redis_connection()
+        ).clear()
+    else:
+        for path in _cache_path(key).parent.glob(f"{key}.sqlite*"):
+            path.unlink(missing_ok=True)
+
+
+def keep_last_good(
+    session: requests_cache.CachedSession,
+    url: str,
+    params: Any,
+    headers: dict[str, str],
+    response: requests.Response,
+    expires: datetime | None,
+    *,
+    label: str,
+) -> None:
+    """Keep a copy of a fresh answer under a key no write changes.
+
+    Fresh reads go through the generation in the key, so they never see an answer older
+    than the last write; but the copy an outage falls back on must survive writes, or one
+    internal note would leave every page of the site with nothing to show while it is down.
+    """
+    try:
+        session.cache.save_response(
+            response, cache_key=_last_good_key(session, url, params, headers), expires=expires
+        )
+    except Exception:  # The fallback copy is a convenience; the answer itself is fine.
+        logger.exception("Could not keep the last good answer for %s", label)
+
+
+def _last_good_key(session, url: str, params: Any, headers: dict[str, str]) -> str:
+    scope = headers["X-Cache-Generation"].rsplit("-", 1)[0]
+    return _cache_key(session, url, params, {**headers, "X-Cache-Generation": f"{scope}-last"})
+
+
+def _cache_key(session, url: str, params: Any, headers: dict[str, str]) -> str:
+    request = requests.Request("GET", url, params=params, headers=headers)
+    return session.cache.create_key(session.prepare_request(request))
+
+
+def cached_response(
+    session: requests_cache.CachedSession,
+    url: str,
+    params: Any,
+    headers: dict[str, str],
+    *,
+    label: str,
+) -> requests_cache.CachedResponse | None:
+    """The last good answer first (it survives writes), then the copy stored under the current
+    generation, for entries kept before last-good copies existed."""
+    for key in (
+        _last_good_key(session, url, params, headers),
+        _cache_key(session, url, params, headers),
+    ):
+        try:
+            found = session.cache.get_response(key)
+        except Exception:  # A corrupt cache entry is a miss, not a failure.
+            logger.exception("Unreadable cache entry for %s", label)
+            found = None
+        if found is not None:
+            return found
+    return None
+
+
+class UnreadableAnswer(Exception):
+    def __init__(self, response: requests.Response) -> None:
+        super().__init__("unreadable answer")
+        self.response = response
+
+
+def keep_in_cache(response: requests.Response) -> bool:
+    """Refuse to store a 200 that does not parse, without losing the good copy.
+
+    Answering False here would make requests-cache delete the copy it already holds, the one a
+    misbehaving site should be shown from; raising stops the write and leaves that copy alone.
+    """
+    fresh = not isinstance(response, requests_cache.CachedResponse)
+    if response.status_code == 200 and fresh and not parses_as_json(response):
+        raise UnreadableAnswer(response)
+    return True
+
+
+def parses_as_json(response: requests.Response) -> bool:
+    """Parse a JSON body once and keep the result on the response for whoever reads it next."""
+    if hasattr(response, "_dashboard_json"):
+        return True
+    if "json" not in response.headers.get("Content-Type", ""):
+        return False
+    try:
+        response._dashboard_json = response.json()
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,61 @@
+"""Fluent Support report summaries (today's work per agent, mailbox and product)."""
+
+from __future__ import annotations
+
+from dashboard.fluent.client import SUPPORT, FluentClient
+from dashboard.fluent.parsing import Model, OptionalInt, Text
+
+# Report summaries for the team-lead queues. Each row's ``stats`` count the site's own day
+# (its timezone): ``closed`` is the tickets closed today, per agent (closed by them), per
+# mailbox or per product. Every one of these routes needs the "view all reports" capability;
+# a limited agent gets 403 (capture maria_reports_forbidden).
+
+
+class SummaryStats(Model):
+    responses: OptionalInt = 0
+    opens: OptionalInt = 0
+    closed: OptionalInt = 0
+    interactions: OptionalInt = 0
+
+
+class SummaryRow(Model):
+    """One agent, mailbox or product of a report summary (the plugin names it differently in
+    each: ``full_name``, ``name`` or ``title``)."""
+
+    id: int
+    full_name: Text = ""
+    name: Text = ""
+    title: Text = ""
+    stats: SummaryStats = SummaryStats()
+
+    @property
+    def label(self) -> str:
+        # A nameless agent's full_name is " " (one space) in reports.
+        return self.full_name.strip() or self.name or self.title or f"#{self.id}"
+
+
+class Summary(Model):
+    summary: list[SummaryRow]
+
+
+def _summary_rows(client: FluentClient, path: str, refresh: bool) -> list[SummaryRow]:
+    answer = client.get(f"{SUPPORT}{path}", kind="report", refresh=refresh)
+    return client.parse(Summary, answer.data).summary
+
+
+def report_agents_summary(client: FluentClient, *, refresh: bool = False) -> list[SummaryRow]:
+    # Reference: GET /reports/agents-summary (capture fs_reports_agents_summary): per agent,
+    # today's responses, interactions and tickets closed by them.
+    return _summary_rows(client, "/reports/agents-summary", refresh)
+
+
+def report_mailboxes_summary(client: FluentClient, *, refresh: bool = False) -> list[SummaryRow]:
+    # Reference: GET /mailbox-reports/mailbox-reports-summary (capture
+    # fs_mailbox_reports_summary): per mailbox, today's responses and closed tickets.
+    return _summary_rows(client, "/mailbox-reports/mailbox-reports-summary", refresh)
+
+
+def report_products_summary(client: FluentClient, *, refresh: bool = False) -> list[SummaryRow]:
+    # Reference: GET /product-reports/product-reports-summary (capture
+    # fs_product_reports_summary): per product, today's responses and closed tickets.
+    return _summary_rows(client, "/product-reports/product-reports-summary", refresh)
