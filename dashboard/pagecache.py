@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
 from dashboard.fluent.client import generations_of, site_key
-from dashboard.pages import user_sites
+from dashboard.usersites import user_sites
 
 MAX_SECONDS = 60
 _TOKEN_MARK = "__one_time_token_{}__"  # noqa: S105 (a placeholder, not a secret)

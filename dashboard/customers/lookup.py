@@ -15,7 +15,6 @@ from dashboard.fluent.crm import ContactProfile
 from dashboard.fluent.errors import ForbiddenError, NotFoundError, RouteMissingError, UpstreamError
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.support import Customer, CustomerTicket
-from dashboard.pages import record_errors
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 
@@ -73,7 +72,6 @@ def load_customer(site: Site, *, customer_id: int, ticket_id: int | None = None)
     if ticket_id:
         calls["ticket"] = partial(support.ticket_get, client, ticket_id=ticket_id)
     outcomes = run_parallel(calls)
-    record_errors([site] * len(outcomes), [o.error for o in outcomes.values()])
     card = CustomerCard(site=site, customer_id=customer_id)
     profile = outcomes["customer"]
     if profile.ok and profile.value.customer is not None:
@@ -107,8 +105,7 @@ def customer_email(site: Site, *, customer_id: int, ticket_id: int | None = None
             return carried.customer.email.strip()
     try:
         profile = support.customer_get(client, customer_id=customer_id)
-    except UpstreamError as error:
-        record_errors([site], [error])
+    except UpstreamError:
         raise
     if profile.customer is None:
         raise _missing(site)
@@ -219,7 +216,6 @@ def find_contact(lookup: ContactLookup, email: str) -> ContactLookup:
             for site in sites
         }
     )
-    record_errors(sites, [outcomes[site.pk].error for site in sites])
     for site in sites:
         outcome = outcomes[site.pk]
         if isinstance(outcome.error, ForbiddenError):

@@ -25,9 +25,9 @@ from dashboard.fluent import support
 from dashboard.fluent.errors import InvalidInputError, NotFoundError, UpstreamError
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.support import Customer, CustomerSummary, Essentials, Ticket
-from dashboard.pages import record_errors, user_site, user_sites
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
+from dashboard.usersites import user_site, user_sites
 
 RESULTS_SHOWN = 8
 # Who may read /customers (and so search customers) in Fluent Support.
@@ -61,7 +61,6 @@ def load_form_data(
             support.customer_search, client, search=search, per_page=RESULTS_SHOWN
         )
     outcomes = run_parallel(calls)
-    record_errors([site] * len(outcomes), [o.error for o in outcomes.values()])
     data = FormData()
     if "essentials" in outcomes:
         data.essentials = outcomes["essentials"].value

@@ -18,9 +18,10 @@ from dashboard.customers import lookup
 from dashboard.customers.forms import STATUS_CHOICES, CustomerForm, DirectoryForm
 from dashboard.fluent import support
 from dashboard.fluent.errors import InvalidInputError, UpstreamError
-from dashboard.pages import upstream_error, user_site, user_sites
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
+from dashboard.upstream_errors import upstream_error
+from dashboard.usersites import user_site, user_sites
 
 # Remembered per WordPress site once it answered that it has no customer delete route.
 NO_DELETE_KEY = "customers:no-delete:{}"
@@ -83,13 +84,9 @@ def customer(request: HttpRequest, site_id: int, customer_id: int) -> HttpRespon
     if card.missing:
         raise Http404("No such customer")
     if not card.complete:
-        return upstream_error(request, card.error, site=card.site, status=_status(card.error))
+        return upstream_error(request, card.error, site=card.site)
     context = {"card": card, "site": card.site, "no_delete": delete_unavailable(card.site)}
     return render(request, "customers/customer.html", context)
-
-
-def _status(error: UpstreamError) -> int:
-    return {"forbidden": 403, "auth": 502}.get(error.kind, 502)
 
 
 def _save(form: CustomerForm, site: Site, current: support.Customer | None, error) -> bool:
@@ -121,7 +118,7 @@ def customer_edit(request: HttpRequest, site_id: int, customer_id: int) -> HttpR
         ).customer
     except UpstreamError as error:
         if request.method != "POST":
-            return upstream_error(request, error, site=site, status=_status(error))
+            return upstream_error(request, error, site=site)
         read_error = error  # keep what the agent typed and say why it was not saved
     else:
         if current is None:
@@ -142,7 +139,7 @@ def customer_delete(request: HttpRequest, site_id: int, customer_id: int) -> Htt
     if card.missing:
         raise Http404("No such customer")
     if not card.complete:
-        return upstream_error(request, card.error, site=card.site, status=_status(card.error))
+        return upstream_error(request, card.error, site=card.site)
     site, error = card.site, None
     if request.method == "POST" and not delete_unavailable(site):
         try:

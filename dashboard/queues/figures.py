@@ -42,7 +42,6 @@ from dashboard.fluent.client import FluentClient
 from dashboard.fluent.errors import ForbiddenError, UpstreamError
 from dashboard.fluent.parallel import Outcome, run_parallel
 from dashboard.fluent.support import Agent, Essentials, Ticket, TicketQuery
-from dashboard.pages import record_errors
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 from dashboard.tickets.query import InboxQuery
@@ -360,10 +359,6 @@ def load_overview(sites: list[Site], *, refresh: bool = False) -> Overview:
         mailbox_rows.extend(reader.group_rows("mailbox"))
         product_rows.extend(reader.group_rows("product"))
         candidates.append(reader.long_waits())
-    record_errors(
-        [site for site in active if site.pk in failed],
-        [failed[site.pk] for site in active if site.pk in failed],
-    )
     agent_rows.sort(key=_agent_order)
     mailbox_rows.sort(key=_group_order)
     product_rows.sort(key=_group_order)

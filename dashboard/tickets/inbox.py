@@ -22,10 +22,10 @@ from dashboard.fluent import support
 from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.parallel import meanwhile, run_parallel
 from dashboard.pagecache import cached_page
-from dashboard.pages import record_errors, user_sites
 from dashboard.sites.services import client_for
 from dashboard.tickets import listing
 from dashboard.tickets.query import SORT_CHOICES, STATUS_TABS, InboxQuery
+from dashboard.usersites import user_sites
 from dashboard.workflow.ui import read_ahead, sleeping_snoozes, wake_due
 
 
@@ -227,9 +227,6 @@ def bulk(request: HttpRequest) -> HttpResponse:
         )
     calls, skipped = _bulk_calls(form)
     outcomes = run_parallel(calls)
-    record_errors(
-        [form.sites[site_id] for site_id in outcomes], [o.error for o in outcomes.values()]
-    )
     names = _bulk_names(form, outcomes)
     for site_id, outcome in outcomes.items():
         site, ticket_ids = form.sites[site_id], selected[site_id]

@@ -23,13 +23,13 @@ from dashboard.fluent import support
 from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.support import Ticket
-from dashboard.pages import record_errors, user_sites
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 from dashboard.tickets import previews
 from dashboard.tickets.query import OVERDUE, PER_PAGE, WAITING, InboxQuery
 from dashboard.tickets.search import SearchNote, load_search, searches_customers
 from dashboard.tickets.search import status_counts as search_status_counts
+from dashboard.usersites import user_sites
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -150,7 +150,6 @@ def load_single(site: Site, query: InboxQuery, *, refresh: bool = False) -> Inbo
     )
     outcome, essentials = outcomes["page"], outcomes["essentials"].value
     if not outcome.ok:
-        record_errors([site], [outcome.error])
         return InboxPage(
             rows=[], total=0, failures=[Failure(site, outcome.error)], essentials=essentials
         )
@@ -215,7 +214,6 @@ def load_merged(
     for site_id in failures:
         candidates.pop(site_id, None)
         totals.pop(site_id, None)
-    record_errors([f.site for f in failures.values()], [f.error for f in failures.values()])
 
     key = partial(_row_key, query.sort)
     rows, next_cursor = _merge_page(list(candidates.values()), offsets, totals, key)
@@ -281,7 +279,6 @@ def load_overdue(
         essentials = outcomes.pop("essentials").value
     by_site = {site.pk: site for site in sites}
     failures = [Failure(by_site[pk], o.error) for pk, o in outcomes.items() if not o.ok]
-    record_errors([f.site for f in failures], [f.error for f in failures])
     candidates, totals, lengths = [], {}, {}
     for site_id, outcome in outcomes.items():
         if not outcome.ok:

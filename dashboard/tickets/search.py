@@ -20,7 +20,6 @@ from dashboard.fluent import errors, support
 from dashboard.fluent.client import FluentClient
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.support import Ticket, TicketQuery
-from dashboard.pages import record_errors
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 from dashboard.tickets.query import OVERDUE, PER_PAGE, InboxQuery
@@ -114,7 +113,6 @@ def load_search(sites: list[Site], query: InboxQuery, *, cursor: str = "", refre
     essentials_outcome = outcomes.pop("essentials", None)
     by_site = {site.pk: site for site in sites}
     failures = [listing.Failure(by_site[pk], o.error) for pk, o in outcomes.items() if not o.ok]
-    record_errors([f.site for f in failures], [f.error for f in failures])
     note = SearchNote(text=query.search)
     candidates, lengths = [], {}
     for site_id, outcome in outcomes.items():

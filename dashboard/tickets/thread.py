@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial, wraps
 from typing import Any
@@ -39,7 +40,6 @@ from dashboard.fluent.parallel import meanwhile, run_parallel
 from dashboard.fluent.support import Essentials, Thread
 from dashboard.html import text_to_html
 from dashboard.pagecache import cached_page, one_time_token
-from dashboard.pages import record_errors, upstream_error, user_site, user_sites
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 from dashboard.tickets import models, previews
@@ -56,18 +56,11 @@ from dashboard.tickets.conversation import (
 from dashboard.tickets.forms import PROPERTY_LABELS, ComposeForm, EditForm, PropertyForm, TagForm
 from dashboard.tickets.models import Submission
 from dashboard.tickets.query import InboxQuery
+from dashboard.upstream_errors import error_status, upstream_error
+from dashboard.usersites import user_site, user_sites
 from dashboard.workflow.ui import read_ahead
 
 PAGE = "tickets/thread.html"
-
-# What each kind of upstream failure answers to an htmx request. Only 4xx are swapped into the
-# page (see base.html), so a site that is down is a 424 (failed dependency), not a 5xx.
-ERROR_STATUS = {"auth": 401, "forbidden": 403, "not_found": 404, "invalid": 422}
-
-
-def error_status(error: UpstreamError) -> int:
-    return ERROR_STATUS.get(error.kind, 424)
-
 
 # Page state
 
@@ -124,7 +117,6 @@ def read(site: Site, ticket_id: int, *, refresh: bool = False) -> tuple[Thread, 
         }
     )
     found = outcomes["thread"]
-    record_errors([site], [found.error])
     if not found.ok:
         raise found.error
     return found.value, outcomes["essentials"].value
@@ -234,7 +226,7 @@ def thread(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
     except UpstreamError as error:
         from_qs = origin(request)[1]
         back = reverse("tickets:inbox") + (f"?{from_qs}" if from_qs else "")
-        return upstream_error(request, error, site=site, status=error_status(error), back_url=back)
+        return upstream_error(request, error, site=site, back_url=back)
     ctx = context(request, site, found, essentials, ticket_id=ticket_id)
     editing = _int(request.GET.get("edit"))
     message = next((m for m in ctx["entries"] if m.id == editing and m.editable), None)
@@ -253,7 +245,7 @@ def conversation_view(request: HttpRequest, site_id: int, ticket_id: int) -> Htt
     try:
         found, essentials = read(site, ticket_id, refresh=True)
     except UpstreamError as error:
-        return upstream_error(request, error, site=site, status=error_status(error))
+        return upstream_error(request, error, site=site)
     if not request.htmx:
         return redirect(thread_url(site.pk, ticket_id, origin(request)[1]))
     ctx = context(request, site, found, essentials, ticket_id=ticket_id, target="conversation")
@@ -298,7 +290,6 @@ def presence(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse
         if viewing.has_left(*who, view):
             # Left meanwhile through another process: undo the registration just made.
             _leave_site(site, ticket_id)
-    record_errors([site], [outcomes["viewers"].error])
     me = outcomes["me"].value
     my_email = (me.email or (me.person.email if me.person else "")).lower() if me else ""
     viewers = [v for v in outcomes["viewers"].value or [] if v.email.lower() != my_email]
@@ -318,11 +309,9 @@ def leave(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
 
 
 def _leave_site(site: Site, ticket_id: int) -> None:
-    try:
+    # Best effort: the plugin forgets viewers after a minute anyway.
+    with suppress(UpstreamError):
         support.live_activity_leave(client_for(site), ticket_id=ticket_id)
-    except UpstreamError as error:
-        # Best effort: the plugin forgets viewers after a minute anyway.
-        record_errors([site], [error])
 
 
 # The composer
@@ -342,7 +331,6 @@ def reply(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
     try:
         fresh = support.ticket_get(client_for(site), ticket_id=ticket_id, refresh=True)
     except UpstreamError as error:
-        record_errors([site], [error])
         return _composer_answer(request, site, ticket_id, form, error=error)
     if data["last_seen"] is not None and not data["force"]:
         arrived = arrived_since(fresh, site, data["last_seen"])
@@ -370,7 +358,6 @@ def _send(
             close=form.close,
         )
     except UpstreamError as error:
-        record_errors([site], [error])
         if error.maybe_applied:
             models.settle(row, Submission.State.UNCERTAIN)
             return _uncertain(request, site, ticket_id, form, row, after=after)
@@ -564,7 +551,6 @@ def response_edit(
             content=text_to_html(form.cleaned_data["text"]),
         )
     except UpstreamError as error:
-        record_errors([site], [error])
         return _edit_failed(request, site, ticket_id, response_id, form, error)
     if not request.htmx:
         messages.success(request, "Saved.")
@@ -610,7 +596,7 @@ def _edit_form(
         try:
             found, essentials = read(site, ticket_id)
         except UpstreamError as read_error:
-            return upstream_error(request, read_error, site=site, status=error_status(read_error))
+            return upstream_error(request, read_error, site=site)
         ctx = context(
             request,
             site,
@@ -654,7 +640,6 @@ def response_delete(
     try:
         support.response_delete(client_for(site), ticket_id=ticket_id, response_id=response_id)
     except UpstreamError as error:
-        record_errors([site], [error])
         if not request.htmx:
             messages.error(request, f"Not deleted. {error.user_message}")
             return redirect(thread_url(site.pk, ticket_id, from_qs, f"message-{response_id}"))
@@ -681,8 +666,7 @@ def response_delete(
 def _essentials(site: Site) -> Essentials | None:
     try:
         return support.essentials_get(client_for(site))
-    except UpstreamError as error:
-        record_errors([site], [error])
+    except UpstreamError:
         return None
 
 
@@ -731,7 +715,6 @@ def _attempt(call, site: Site) -> UpstreamError | None:
     try:
         call()
     except UpstreamError as error:
-        record_errors([site], [error])
         return error
     return None
 

@@ -17,7 +17,6 @@ from django.urls import reverse
 from dashboard.fluent import support
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.support import TicketQuery
-from dashboard.pages import record_errors
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 from dashboard.workflow import sla
@@ -64,7 +63,6 @@ def waiting_count(sites: list[Site], *, refresh: bool = False) -> WaitingCount:
             count += outcome.value
         else:
             failed[site_id] = failed[site_id] or outcome.error
-    record_errors(counted, [failed[site.pk] for site in counted])
     return WaitingCount(count, [s.label for s in counted if failed[s.pk] is not None])
 
 
@@ -98,7 +96,6 @@ def my_tickets(sites: list[Site], *, refresh: bool = False) -> list[Mine]:
         for site in counted
     }
     outcomes = run_parallel(calls)
-    record_errors(counted, [outcomes[site.pk].error for site in counted])
     found = []
     for site in counted:
         outcome = outcomes[site.pk]

@@ -22,7 +22,6 @@ from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.support import Ticket, TicketQuery
 from dashboard.pagecache import forget_user_pages
-from dashboard.pages import record_errors
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 from dashboard.workflow import sla
@@ -158,7 +157,6 @@ def overdue_counts(
     outcomes = run_parallel(
         {site.pk: partial(waiting_list, client_for(site), refresh=refresh) for site in counted}
     )
-    record_errors(counted, [outcomes[site.pk].error for site in counted])
     counts: dict[int, OverdueCount] = {}
     for site in counted:
         outcome = outcomes[site.pk]
