@@ -27,6 +27,7 @@ from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.support import Customer, CustomerSummary, Essentials, Ticket
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
+from dashboard.tickets.links import thread_url
 from dashboard.usersites import user_site, user_sites
 
 RESULTS_SHOWN = 8
@@ -137,7 +138,7 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
     )
     if creating and form.is_valid() and (ticket := _create(form, site)):
         messages.success(request, f"Created ticket #{ticket.id} on {site.label}.")
-        url = reverse("tickets:thread", args=[site.pk, ticket.id])
+        url = thread_url(site.pk, ticket.id)
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     context = {"sites": sites, "site": site, "form": form, "data": data, "search": search}
     target = request.htmx.target if request.htmx else None

@@ -44,6 +44,7 @@ from dashboard.fluent.parallel import Outcome, run_parallel
 from dashboard.fluent.support import Agent, Essentials, Ticket, TicketQuery
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
+from dashboard.tickets.links import thread_url
 from dashboard.tickets.query import InboxQuery
 
 REPORTS_PERMISSION = "fst_view_all_reports"
@@ -219,15 +220,11 @@ def inbox_url(**params: Any) -> str:
     return InboxQuery(**params).url(reverse("tickets:inbox"))
 
 
-def thread_url(site: Site, ticket_id: int) -> str:
-    return reverse("tickets:thread", args=[site.pk, ticket_id])
-
-
 def _oldest(site: Site, ticket: Ticket | None) -> Oldest | None:
     since = waiting_start(ticket) if ticket else None
     if ticket is None or since is None:
         return None
-    return Oldest(since=since, url=thread_url(site, ticket.id), title=ticket.title)
+    return Oldest(since=since, url=thread_url(site.pk, ticket.id), title=ticket.title)
 
 
 # Loading
@@ -548,7 +545,9 @@ class _Reader:
         for ticket in outcome.value.oldest_first:
             since = waiting_start(ticket)
             if since is not None:
-                waits.append(LongWait(self.site, ticket, since, thread_url(self.site, ticket.id)))
+                waits.append(
+                    LongWait(self.site, ticket, since, thread_url(self.site.pk, ticket.id))
+                )
         return waits
 
 

@@ -57,6 +57,11 @@ def _page_numbers(current: int, last: int) -> list[int | None]:
     return numbers
 
 
+def _refresh(request: HttpRequest) -> bool:
+    """The page's Refresh control ("?refresh=1"): read fresh from the sites."""
+    return request.GET.get("refresh") == "1"
+
+
 def hide_snoozed(request: HttpRequest, page: listing.InboxPage) -> None:
     """Wake what is due (time passed, or the customer wrote since), hide what still sleeps.
     The cursor already counts hidden rows as shown, so Load more neither repeats nor skips."""
@@ -74,7 +79,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     query = InboxQuery.from_params(request.GET, user_sites(request))
     cursor = request.GET.get("cursor", "")[:500]
     with meanwhile(partial(read_ahead, request)):
-        page = listing.load(request, query, cursor=cursor)
+        page = listing.load(user_sites(request), query, cursor=cursor, refresh=_refresh(request))
     hide_snoozed(request, page)
     context = _context(request, query, page)
     # Unknown or out-of-range parameters are dropped and said so, never sent to a site.
@@ -91,7 +96,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def counts(request: HttpRequest) -> HttpResponse:
     """Tab and sidebar counts, swapped into place out of band after the list has shown."""
     query = InboxQuery.from_params(request.GET, user_sites(request))
-    context = {"counts": listing.load_counts(request, query), "sites": user_sites(request)}
+    sites = user_sites(request)
+    context = {"counts": listing.load_counts(sites, query), "sites": sites}
     return render(request, "tickets/inbox.html#counts", context)
 
 
@@ -106,7 +112,7 @@ def changes(request: HttpRequest) -> HttpResponse:
     if since.tzinfo is None:
         # A time without a zone cannot be compared with the sites' UTC times.
         return HttpResponseBadRequest("since must be an ISO time with a zone (Z or +00:00)")
-    page = listing.load(request, query)
+    page = listing.load(user_sites(request), query, refresh=_refresh(request))
     # The sites store whole seconds: a change in the second of rendering counts as new.
     since = since.replace(microsecond=0)
     changed = sum(
@@ -297,7 +303,7 @@ def _after_bulk(request: HttpRequest, back: str) -> HttpResponse:
     # Re-render the list the agent was looking at, with the outcome above it.
     params = QueryDict(urlsplit(back).query)
     query = InboxQuery.from_params(params, user_sites(request))
-    page = listing.load(request, query)
+    page = listing.load(user_sites(request), query, refresh=_refresh(request))
     response = render(request, "tickets/inbox.html#results", _context(request, query, page))
     response["HX-Trigger"] = "ticketUpdated"
     return response

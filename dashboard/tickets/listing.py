@@ -15,8 +15,6 @@ from datetime import UTC, datetime
 from functools import partial
 from urllib.parse import urlencode
 
-from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 
 from dashboard.fluent import support
@@ -26,10 +24,10 @@ from dashboard.fluent.support import Ticket
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 from dashboard.tickets import previews
+from dashboard.tickets.links import thread_url
 from dashboard.tickets.query import OVERDUE, PER_PAGE, WAITING, InboxQuery
 from dashboard.tickets.search import SearchNote, load_search, searches_customers
 from dashboard.tickets.search import status_counts as search_status_counts
-from dashboard.usersites import user_sites
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -227,15 +225,20 @@ def load_merged(
     )
 
 
-def load(request: HttpRequest, query: InboxQuery, *, cursor: str = "") -> InboxPage:
-    page = _load_rows(request, query, cursor=cursor)
+def load(
+    sites: list[Site], query: InboxQuery, *, cursor: str = "", refresh: bool = False
+) -> InboxPage:
+    """The page of the inbox ``query`` asks for, over the user's ``sites`` (a refused site's
+    tickets are left out), with each row's latest message."""
+    page = _load_rows(sites, query, cursor=cursor, refresh=refresh)
     previews.attach(page.rows)
     return page
 
 
-def _load_rows(request: HttpRequest, query: InboxQuery, *, cursor: str = "") -> InboxPage:
-    refresh = request.GET.get("refresh") == "1"
-    sites = [site for site in user_sites(request) if not site.needs_reconnect]
+def _load_rows(
+    sites: list[Site], query: InboxQuery, *, cursor: str = "", refresh: bool = False
+) -> InboxPage:
+    sites = [site for site in sites if not site.needs_reconnect]
     if query.site_id:
         sites = [site for site in sites if site.pk == query.site_id]
         if not sites:
@@ -337,8 +340,9 @@ class Counts:
         return sum(known) if known else None
 
 
-def load_counts(request: HttpRequest, query: InboxQuery) -> Counts:
-    sites = [site for site in user_sites(request) if not site.needs_reconnect]
+def load_counts(all_sites: list[Site], query: InboxQuery) -> Counts:
+    """Tab and sidebar counts for ``query`` over the user's sites."""
+    sites = [site for site in all_sites if not site.needs_reconnect]
     scoped = [site for site in sites if not query.site_id or site.pk == query.site_id]
     calls = {}
     for site in sites:
@@ -380,7 +384,7 @@ def load_counts(request: HttpRequest, query: InboxQuery) -> Counts:
     by_status["all"] = sum(known) if all(v is not None for v in known) else None
     per_site: dict[int, int | None] = {}
     # Every site gets a figure or "!", including one found refused while this page was loading.
-    for site in user_sites(request):
+    for site in all_sites:
         parts = [outcomes.get((site.pk, "open"))]
         if parts[0] is None:
             parts = [outcomes.get((site.pk, "new")), outcomes.get((site.pk, "active"))]
@@ -398,11 +402,6 @@ def load_counts(request: HttpRequest, query: InboxQuery) -> Counts:
 # Previous / next ticket of the list an agent came from.
 
 
-def thread_url(site_id: int, ticket_id: int, query: InboxQuery) -> str:
-    """The thread, remembering the list it was opened from (for prev/next and Back)."""
-    return reverse("tickets:thread", args=[site_id, ticket_id]) + from_list(query)
-
-
 def from_list(query: InboxQuery) -> str:
     """The query string by which a thread link names its list."""
     params = query.params()
@@ -410,10 +409,10 @@ def from_list(query: InboxQuery) -> str:
 
 
 def neighbours(
-    request: HttpRequest, query: InboxQuery, site_id: int, ticket_id: int
+    sites: list[Site], query: InboxQuery, site_id: int, ticket_id: int, *, refresh: bool = False
 ) -> tuple[str | None, str | None]:
     """Thread URLs of the tickets before and after this one in the agent's list (its page)."""
-    page = load(request, query)
+    page = load(sites, query, refresh=refresh)
     keys = [(row.site.pk, row.ticket.id) for row in page.rows]
     try:
         index = keys.index((site_id, ticket_id))
@@ -421,7 +420,8 @@ def neighbours(
         return None, None
     previous = keys[index - 1] if index > 0 else None
     following = keys[index + 1] if index + 1 < len(keys) else None
+    from_qs = urlencode(query.params())
     return (
-        thread_url(*previous, query) if previous else None,
-        thread_url(*following, query) if following else None,
+        thread_url(*previous, from_qs) if previous else None,
+        thread_url(*following, from_qs) if following else None,
     )

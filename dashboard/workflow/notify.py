@@ -12,13 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 
-from django.urls import reverse
-
 from dashboard.fluent import support
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.support import TicketQuery
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
+from dashboard.tickets.links import thread_url
 from dashboard.workflow import sla
 
 # Tickets listed for notifications: the user's open tickets with the latest activity.
@@ -108,7 +107,7 @@ def my_tickets(sites: list[Site], *, refresh: bool = False) -> list[Mine]:
                     waiting=sla.customer_wrote_last(ticket),
                     title=ticket.title,
                     site=site.label,
-                    url=reverse("tickets:thread", args=[site.pk, ticket.id]),
+                    url=thread_url(site.pk, ticket.id),
                 )
             )
     return found

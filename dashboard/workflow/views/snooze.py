@@ -25,6 +25,7 @@ from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.support import Ticket
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
+from dashboard.tickets.links import thread_url
 from dashboard.upstream_errors import upstream_error
 from dashboard.usersites import user_site
 from dashboard.workflow import services, sla
@@ -127,7 +128,7 @@ class Row:
 
     @property
     def url(self) -> str:
-        return reverse("tickets:thread", args=[self.snooze.site_id, self.snooze.ticket_id])
+        return thread_url(self.snooze.site_id, self.snooze.ticket_id)
 
     @property
     def wakes_in(self) -> str:
