@@ -24,6 +24,7 @@ from dashboard.fluent.parallel import meanwhile, run_parallel
 from dashboard.pagecache import cached_page
 from dashboard.sites.services import client_for
 from dashboard.tickets import listing
+from dashboard.tickets.counts import load_counts
 from dashboard.tickets.query import SORT_CHOICES, STATUS_TABS, InboxQuery
 from dashboard.usersites import user_sites
 from dashboard.workflow.ui import read_ahead, sleeping_snoozes, wake_due
@@ -97,7 +98,7 @@ def counts(request: HttpRequest) -> HttpResponse:
     """Tab and sidebar counts, swapped into place out of band after the list has shown."""
     query = InboxQuery.from_params(request.GET, user_sites(request))
     sites = user_sites(request)
-    context = {"counts": listing.load_counts(sites, query), "sites": sites}
+    context = {"counts": load_counts(sites, query), "sites": sites}
     return render(request, "tickets/inbox.html#counts", context)
 
 
