@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 
-from dashboard.fluent import trace as upstream_trace
+from dashboard.sites.services import refused_sites
 
 # (label, URL name, the app namespace that marks the item as current)
 NAV = [
@@ -37,17 +37,11 @@ def upstream_notices(request: HttpRequest) -> dict:
     and sites whose data on this page is a stale copy because they did not answer."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
-    from dashboard.sites.models import Site
 
     def build() -> list[dict]:
         trace = getattr(request, "upstream_trace", None)
-        refused = list(Site.objects.for_user(request.user).filter(auth_failed_at__isnull=False))
-        recovered = upstream_trace.recovered(trace) if trace else set()
-        if refused and recovered:
-            from dashboard.sites.services import clear_refusals
-
-            clear_refusals(refused, recovered)
-            refused = [site for site in refused if site.cache_key not in recovered]
+        # Read from the trace too: the middleware marks what this request met only at its end.
+        refused = refused_sites(request.user, trace)
         notices = [
             {
                 "level": "error",

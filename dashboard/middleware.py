@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from dashboard.fluent import trace as upstream_trace
+from dashboard.sites.services import settle_refusals
 
 
 class SecurityHeadersMiddleware:
@@ -29,9 +30,10 @@ class SecurityHeadersMiddleware:
 
 
 class UpstreamTimingMiddleware:
-    """Open a trace of upstream calls for each request and report it in ``Server-Timing``:
-    total time in the app, time spent waiting on sites, calls made and cache hits (with DEBUG
-    on, or to staff users)."""
+    """Open a trace of upstream calls for each request; at its end, mark the sites that refused
+    their password in it (and clear those that accepted it again), once for the whole request,
+    and report the trace in ``Server-Timing``: total time in the app, time spent waiting on
+    sites, calls made and cache hits (with DEBUG on, or to staff users)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -43,8 +45,10 @@ class UpstreamTimingMiddleware:
         with upstream_trace.collect(refresh=refresh) as trace:
             request.upstream_trace = trace
             response = self.get_response(request)
-        # The figures say how the dashboard talks to its sites: for developers and staff only.
         user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            settle_refusals(user, trace)
+        # The figures say how the dashboard talks to its sites: for developers and staff only.
         if not (settings.DEBUG or (user is not None and user.is_staff)):
             return response
         total_ms = (time.perf_counter() - started) * 1000

@@ -24,8 +24,8 @@ from django.utils.cache import patch_vary_headers
 
 from dashboard.fluent.cache import generations_of
 from dashboard.fluent.client import site_key
-from dashboard.pages import user_sites
 from dashboard.user_generation import user_generation
+from dashboard.usersites import user_sites
 
 MAX_SECONDS = 60
 _TOKEN_MARK = "__one_time_token_{}__"  # noqa: S105 (a placeholder, not a secret)

@@ -24,9 +24,9 @@ from dashboard.fluent import crm
 from dashboard.fluent.errors import ForbiddenError, InvalidInputError, UpstreamError
 from dashboard.fluent.parallel import run_parallel
 from dashboard.html import text_to_html
-from dashboard.pages import record_errors, user_site
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
+from dashboard.usersites import user_site
 
 NOTES_PER_PAGE = 5
 EMAILS_SHOWN = 10
@@ -151,7 +151,6 @@ def segments(request: HttpRequest, site_id: int, contact_id: int) -> HttpRespons
             detach=[wanted.id] if action == "detach" else [],
         )
     except UpstreamError as error:
-        record_errors([site], [error])
         return section(
             request,
             home,
@@ -198,7 +197,6 @@ def status(request: HttpRequest, site_id: int, contact_id: int) -> HttpResponse:
     try:
         crm.set_status(client_for(site), contact_id=contact_id, status=wanted)
     except UpstreamError as error:
-        record_errors([site], [error])
         return section(request, home, *_ids(form), crm_error=("status", refusal(site, error)))
     return section(
         request,
@@ -249,7 +247,6 @@ def _notes_fragment(
             client_for(site), contact_id=contact_id, page=page, per_page=NOTES_PER_PAGE
         )
     except UpstreamError as error:
-        record_errors([site], [error])
         view.error = refusal(site, error)
     context = {
         "notes_view": view,
@@ -280,7 +277,6 @@ def add_note(request: HttpRequest, site_id: int, contact_id: int) -> HttpRespons
             description=note_description(data["body"], link),
         )
     except UpstreamError as error:
-        record_errors([site], [error])
         return _notes_fragment(
             request, site, contact_id, 1, note_form=form, note_error=refusal(site, error)
         )
@@ -302,7 +298,6 @@ def activity(request: HttpRequest, site_id: int, contact_id: int) -> HttpRespons
     outcomes = run_parallel(calls)
     error = outcomes["emails"].error
     if error is not None:
-        record_errors([site], [error])
         context["activity_error"] = refusal(site, error)
     else:
         context["emails"] = outcomes["emails"].value
@@ -339,7 +334,6 @@ def create(request: HttpRequest, site_id: int) -> HttpResponse:
             message = refusal(site, error)
         return section(request, site, customer_id, ticket_id, crm_error=("create", message))
     except UpstreamError as error:
-        record_errors([site], [error])
         return section(
             request, site, customer_id, ticket_id, crm_error=("create", refusal(site, error))
         )

@@ -14,7 +14,6 @@ from dashboard.fluent.customers import customer_search
 from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.models import CustomerSummary
 from dashboard.fluent.parallel import run_parallel
-from dashboard.pages import record_errors
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 
@@ -95,7 +94,6 @@ def load(sites: list[Site], query: DirectoryQuery) -> DirectoryPage:
             for site in chosen
         }
     )
-    record_errors(chosen, [outcomes[site.pk].error for site in chosen])
     groups = []
     for site in chosen:
         outcome = outcomes[site.pk]

@@ -17,7 +17,6 @@ from dashboard.fluent.errors import ForbiddenError, NotFoundError, RouteMissingE
 from dashboard.fluent.models import Customer, CustomerTicket
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.tickets import ticket_get
-from dashboard.pages import record_errors
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 
@@ -75,7 +74,6 @@ def load_customer(site: Site, *, customer_id: int, ticket_id: int | None = None)
     if ticket_id:
         calls["ticket"] = partial(ticket_get, client, ticket_id=ticket_id)
     outcomes = run_parallel(calls)
-    record_errors([site] * len(outcomes), [o.error for o in outcomes.values()])
     card = CustomerCard(site=site, customer_id=customer_id)
     profile = outcomes["customer"]
     if profile.ok and profile.value.customer is not None:
@@ -109,8 +107,7 @@ def customer_email(site: Site, *, customer_id: int, ticket_id: int | None = None
             return carried.customer.email.strip()
     try:
         profile = customer_get(client, customer_id=customer_id)
-    except UpstreamError as error:
-        record_errors([site], [error])
+    except UpstreamError:
         raise
     if profile.customer is None:
         raise _missing(site)
@@ -221,7 +218,6 @@ def find_contact(lookup: ContactLookup, email: str) -> ContactLookup:
             for site in sites
         }
     )
-    record_errors(sites, [outcomes[site.pk].error for site in sites])
     for site in sites:
         outcome = outcomes[site.pk]
         if isinstance(outcome.error, ForbiddenError):

@@ -27,9 +27,11 @@ from dashboard.fluent.models import Customer, CustomerSummary, Essentials, Ticke
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.reference import essentials_get
 from dashboard.fluent.tickets import ticket_create
-from dashboard.pages import record_errors, user_site, user_sites
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
+from dashboard.tickets.links import thread_url
+from dashboard.upstream_errors import error_status
+from dashboard.usersites import user_site, user_sites
 
 RESULTS_SHOWN = 8
 # Who may read /customers (and so search customers) in Fluent Support.
@@ -59,7 +61,6 @@ def load_form_data(
     if search:
         calls["results"] = partial(customer_search, client, search=search, per_page=RESULTS_SHOWN)
     outcomes = run_parallel(calls)
-    record_errors([site] * len(outcomes), [o.error for o in outcomes.values()])
     data = FormData()
     if "essentials" in outcomes:
         data.essentials = outcomes["essentials"].value
@@ -95,13 +96,17 @@ def _initial(site: Site, source: Any) -> dict[str, Any]:
     return initial
 
 
-def _create(form: NewTicketForm, site: Site) -> Ticket | None:
+def _create(form: NewTicketForm, site: Site) -> Ticket | UpstreamError | None:
+    """The ticket the site created; else the form, which keeps the input, says why, and the
+    site's failure is returned (None when the form named a customer the site does not have)."""
     try:
         return ticket_create(client_for(site), new=form.new_ticket())
     except InvalidInputError as error:
         form.add_upstream_errors(error)
+        return error
     except NotFoundError:
         form.add_error("customer", f"That customer does not exist on {site.label}. Search again.")
+        return None
     except UpstreamError as error:
         if error.maybe_applied:
             form.add_error(
@@ -111,7 +116,7 @@ def _create(form: NewTicketForm, site: Site) -> Ticket | None:
             )
         else:
             form.add_error(None, f"{error.user_message} {error.advice}")
-    return None
+        return error
 
 
 @require_http_methods(["GET", "POST"])
@@ -134,14 +139,18 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
         sites=sites,
         essentials=data.essentials,
     )
-    if creating and form.is_valid() and (ticket := _create(form, site)):
-        messages.success(request, f"Created ticket #{ticket.id} on {site.label}.")
-        url = reverse("tickets:thread", args=[site.pk, ticket.id])
+    created = _create(form, site) if creating and form.is_valid() else None
+    if isinstance(created, Ticket):
+        messages.success(request, f"Created ticket #{created.id} on {site.label}.")
+        url = thread_url(site.pk, created.id)
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     context = {"sites": sites, "site": site, "form": form, "data": data, "search": search}
     target = request.htmx.target if request.htmx else None
     part = {"site-fields": "#site-fields", "ticket-form": "#form"}.get(target or "", "")
-    status = 422 if form.is_bound and form.errors else 200
+    if isinstance(created, UpstreamError):
+        status = error_status(created)
+    else:
+        status = 422 if form.is_bound and form.errors else 200
     return render(request, f"customers/new_ticket.html{part}", context, status=status)
 
 

@@ -20,8 +20,8 @@ from dashboard.customers import lookup
 from dashboard.customers.crm_actions import STATUS_LABELS
 from dashboard.customers.forms import PanelForm
 from dashboard.fluent.errors import UpstreamError
-from dashboard.pages import user_site, user_sites
 from dashboard.sites.models import Site
+from dashboard.usersites import user_site, user_sites
 
 OTHER_TICKETS_SHOWN = 8
 

@@ -19,9 +19,10 @@ from dashboard.customers.forms import STATUS_CHOICES, CustomerForm, DirectoryFor
 from dashboard.fluent import customers as fluent_customers
 from dashboard.fluent.errors import InvalidInputError, UpstreamError
 from dashboard.fluent.models import Customer
-from dashboard.pages import upstream_error, user_site, user_sites
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
+from dashboard.upstream_errors import error_status, upstream_error
+from dashboard.usersites import user_site, user_sites
 
 # Remembered per WordPress site once it answered that it has no customer delete route.
 NO_DELETE_KEY = "customers:no-delete:{}"
@@ -84,29 +85,26 @@ def customer(request: HttpRequest, site_id: int, customer_id: int) -> HttpRespon
     if card.missing:
         raise Http404("No such customer")
     if not card.complete:
-        return upstream_error(request, card.error, site=card.site, status=_status(card.error))
+        return upstream_error(request, card.error, site=card.site)
     context = {"card": card, "site": card.site, "no_delete": delete_unavailable(card.site)}
     return render(request, "customers/customer.html", context)
 
 
-def _status(error: UpstreamError) -> int:
-    return {"forbidden": 403, "auth": 502}.get(error.kind, 502)
-
-
-def _save(form: CustomerForm, site: Site, current: Customer | None, error) -> bool:
-    """Send the edit; on failure put the site's messages on the form, which keeps the input."""
+def _save(form: CustomerForm, site: Site, current: Customer | None, error) -> UpstreamError | None:
+    """Send the edit; on failure put the site's messages on the form, which keeps the input,
+    and return the failure."""
     if current is None:
         form.add_error(None, f"{error.user_message} {error.advice}")
-        return False
+        return error
     try:
         fluent_customers.customer_update(client_for(site), customer=current, changes=form.changes())
     except InvalidInputError as failure:
         form.add_upstream_errors(failure)
+        return failure
     except UpstreamError as failure:
         form.add_error(None, f"{failure.user_message} {failure.advice}")
-    else:
-        return True
-    return False
+        return failure
+    return None
 
 
 @require_http_methods(["GET", "POST"])
@@ -122,19 +120,23 @@ def customer_edit(request: HttpRequest, site_id: int, customer_id: int) -> HttpR
         ).customer
     except UpstreamError as error:
         if request.method != "POST":
-            return upstream_error(request, error, site=site, status=_status(error))
+            return upstream_error(request, error, site=site)
         read_error = error  # keep what the agent typed and say why it was not saved
     else:
         if current is None:
             raise Http404("No such customer")
     initial = {name: getattr(current, name, "") for name in CustomerForm.base_fields}
     form = CustomerForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid() and _save(form, site, current, read_error):
-        messages.success(request, f"Saved {form.cleaned_data['first_name']} on {site.label}.")
-        return _redirect(request, _customer_url(site, customer_id))
+    failure = None
+    if request.method == "POST" and form.is_valid():
+        failure = _save(form, site, current, read_error)
+        if failure is None:
+            messages.success(request, f"Saved {form.cleaned_data['first_name']} on {site.label}.")
+            return _redirect(request, _customer_url(site, customer_id))
     context = {"form": form, "site": site, "customer": current, "customer_id": customer_id}
     template = "customers/edit.html#form" if request.htmx else "customers/edit.html"
-    return render(request, template, context, status=422 if form.errors else 200)
+    status = error_status(failure) if failure else (422 if form.errors else 200)
+    return render(request, template, context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -143,7 +145,7 @@ def customer_delete(request: HttpRequest, site_id: int, customer_id: int) -> Htt
     if card.missing:
         raise Http404("No such customer")
     if not card.complete:
-        return upstream_error(request, card.error, site=card.site, status=_status(card.error))
+        return upstream_error(request, card.error, site=card.site)
     site, error = card.site, None
     if request.method == "POST" and not delete_unavailable(site):
         try:
@@ -156,5 +158,8 @@ def customer_delete(request: HttpRequest, site_id: int, customer_id: int) -> Htt
             messages.success(request, f"Deleted {card.customer.name} from {site.label}.")
             return _redirect(request, f"{reverse('customers:directory')}?site={site.pk}")
     context = {"card": card, "site": site, "error": error, "no_delete": delete_unavailable(site)}
-    status = 422 if error or (request.method == "POST" and context["no_delete"]) else 200
+    if error:
+        status = error_status(error)
+    else:
+        status = 422 if request.method == "POST" and context["no_delete"] else 200
     return render(request, "customers/delete.html", context, status=status)

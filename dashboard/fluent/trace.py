@@ -146,12 +146,6 @@ def refused(key: str) -> None:
         trace.refused.add(key)
 
 
-def recovered(trace: Trace) -> set[str]:
-    """Credentials the sites accepted in this request and never refused in it."""
-    with trace.lock:
-        return trace.accepted - trace.refused
-
-
 def fail() -> None:
     """An answer could not be used: the page showing its absence must not be kept."""
     trace = _current.get()

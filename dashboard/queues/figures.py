@@ -35,7 +35,6 @@ from django.utils import timezone
 from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.reference import essentials_get
-from dashboard.pages import record_errors
 from dashboard.queues.overview import AgentRow, GroupRow, LongWait, Overview, SiteRow
 from dashboard.queues.plan import Plan, plan_site
 from dashboard.queues.reader import SiteReader, failed_row
@@ -94,10 +93,6 @@ def load_overview(sites: list[Site], *, refresh: bool = False) -> Overview:
         mailbox_rows.extend(reader.group_rows("mailbox"))
         product_rows.extend(reader.group_rows("product"))
         candidates.append(reader.long_waits())
-    record_errors(
-        [site for site in active if site.pk in failed],
-        [failed[site.pk] for site in active if site.pk in failed],
-    )
     agent_rows.sort(key=_agent_order)
     mailbox_rows.sort(key=_group_order)
     product_rows.sort(key=_group_order)

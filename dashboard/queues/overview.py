@@ -111,7 +111,3 @@ class Overview:
 
 def inbox_url(**params: Any) -> str:
     return InboxQuery(**params).url(reverse("tickets:inbox"))
-
-
-def thread_url(site: Site, ticket_id: int) -> str:
-    return reverse("tickets:thread", args=[site.pk, ticket_id])

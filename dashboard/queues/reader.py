@@ -16,11 +16,11 @@ from dashboard.queues.overview import (
     Oldest,
     SiteRow,
     inbox_url,
-    thread_url,
 )
 from dashboard.queues.plan import OTHERS_PERMISSION, Plan
 from dashboard.queues.waiting import WaitingScan, waiting_start
 from dashboard.sites.models import Site
+from dashboard.tickets.links import thread_url
 
 REPORTS_DENIED = (
     "Fluent Support's report of tickets closed today needs the “View All Reports” "
@@ -36,7 +36,7 @@ def oldest_of(site: Site, ticket: Ticket | None) -> Oldest | None:
     since = waiting_start(ticket) if ticket else None
     if ticket is None or since is None:
         return None
-    return Oldest(since=since, url=thread_url(site, ticket.id), title=ticket.title)
+    return Oldest(since=since, url=thread_url(site.pk, ticket.id), title=ticket.title)
 
 
 def bucket_hint(hours: int, count: int | None, site: Site | None) -> str:
@@ -202,5 +202,7 @@ class SiteReader:
         for ticket in outcome.value.oldest_first:
             since = waiting_start(ticket)
             if since is not None:
-                waits.append(LongWait(self.site, ticket, since, thread_url(self.site, ticket.id)))
+                waits.append(
+                    LongWait(self.site, ticket, since, thread_url(self.site.pk, ticket.id))
+                )
         return waits

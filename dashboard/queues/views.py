@@ -13,10 +13,10 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from dashboard.pagecache import cached_page
-from dashboard.pages import user_sites
 from dashboard.queues import export
 from dashboard.queues.figures import load_overview, thresholds
 from dashboard.tickets.query import OVERDUE, InboxQuery
+from dashboard.usersites import user_sites
 from dashboard.workflow import services as workflow
 
 # Rows the skeleton shows in each breakdown while the figures load.

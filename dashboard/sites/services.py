@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from dashboard.fluent import client as fluent_client
+from dashboard.fluent import trace as upstream_trace
 from dashboard.fluent.client import FluentClient
 from dashboard.fluent.discovery import ConnectError, SiteInfo, normalise_base_url, probe
-from dashboard.fluent.errors import AuthError, UpstreamError
 from dashboard.sites.models import Site, new_cache_token
 
 
@@ -118,25 +116,39 @@ def client_for(site: Site) -> FluentClient:
     return fluent_client.client_for(site.credential())
 
 
-def note_failures(sites: Iterable[Site], errors: Iterable[UpstreamError | None]) -> None:
-    """Mark sites whose credential was refused (401), so every page links to reconnect them."""
-    now = timezone.now()
-    failed = [
-        site.pk
-        for site, error in zip(sites, errors, strict=True)
-        if isinstance(error, AuthError) and site.auth_failed_at is None
+def refused_sites(user, trace: upstream_trace.Trace | None) -> list[Site]:
+    """The user's sites whose password is refused: marked by an earlier request, or refused
+    in this one (marked at its end), and not accepted again in this one."""
+    refused, accepted = _keys(trace)
+    return [
+        site
+        for site in Site.objects.for_user(user)
+        if site.cache_key in refused or (site.needs_reconnect and site.cache_key not in accepted)
     ]
-    if failed:
-        Site.objects.filter(pk__in=failed).update(
-            auth_failed_at=now, last_error="WordPress refused the stored Application Password."
+
+
+def settle_refusals(user, trace: upstream_trace.Trace) -> None:
+    """At the end of a request, from what the sites answered in it: mark the sites that
+    refused their password (every page then links to reconnect them) and clear the mark of
+    those that accepted it again (restored on the site, or the refusal was a passing fault)."""
+    refused, accepted = _keys(trace)
+    if not refused and not accepted:
+        return
+    sites = list(Site.objects.for_user(user))
+    newly = [s.pk for s in sites if not s.needs_reconnect and s.cache_key in refused]
+    if newly:
+        Site.objects.filter(pk__in=newly).update(
+            auth_failed_at=timezone.now(),
+            last_error="WordPress refused the stored Application Password.",
         )
-
-
-def clear_refusals(sites: Iterable[Site], accepted: set[str]) -> None:
-    """A site that accepted a credential it had refused needs no reconnecting any more: the
-    password works again (restored on the site, or the refusal was a passing fault)."""
-    recovered = [
-        site.pk for site in sites if site.auth_failed_at is not None and site.cache_key in accepted
-    ]
+    recovered = [s.pk for s in sites if s.needs_reconnect and s.cache_key in accepted - refused]
     if recovered:
         Site.objects.filter(pk__in=recovered).update(auth_failed_at=None, last_error="")
+
+
+def _keys(trace: upstream_trace.Trace | None) -> tuple[set[str], set[str]]:
+    """The credentials refused and accepted in the request (copies: reads may still run)."""
+    if trace is None:
+        return set(), set()
+    with trace.lock:
+        return set(trace.refused), set(trace.accepted)

@@ -20,9 +20,9 @@ from django.views.decorators.http import require_GET
 from dashboard.fluent import files
 from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.models import Attachment
-from dashboard.pages import upstream_error, user_site
 from dashboard.sites.services import client_for
-from dashboard.tickets.thread import error_status
+from dashboard.upstream_errors import upstream_error
+from dashboard.usersites import user_site
 
 # Types a download keeps; anything else (HTML, SVG, XML, scripts, unknown) is sent as opaque
 # bytes, so even a browser that ignored Content-Disposition would not render it.
@@ -57,7 +57,7 @@ def _open(
             # Not readable with this user's connection: the same answer as a file that does not
             # exist, so nothing about the ticket is confirmed.
             raise Http404("No such file") from None
-        return upstream_error(request, error, site=site, status=error_status(error))
+        return upstream_error(request, error, site=site)
 
 
 def _harden(response: HttpResponse, policy: str) -> HttpResponse:

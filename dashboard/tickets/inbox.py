@@ -23,10 +23,12 @@ from dashboard.fluent.parallel import meanwhile, run_parallel
 from dashboard.fluent.reference import essentials_get
 from dashboard.fluent.tickets import ticket_bulk
 from dashboard.pagecache import cached_page
-from dashboard.pages import record_errors, user_sites
 from dashboard.sites.services import client_for
 from dashboard.tickets import listing
+from dashboard.tickets.counts import load_counts
+from dashboard.tickets.merging import InboxPage
 from dashboard.tickets.query import SORT_CHOICES, STATUS_TABS, InboxQuery
+from dashboard.usersites import user_sites
 from dashboard.workflow.ui import (
     attach_sla,
     read_ahead,
@@ -36,7 +38,7 @@ from dashboard.workflow.ui import (
 )
 
 
-def _context(request: HttpRequest, query: InboxQuery, page: listing.InboxPage) -> dict:
+def _context(request: HttpRequest, query: InboxQuery, page: InboxPage) -> dict:
     sites = user_sites(request)
     return {
         "query": query,
@@ -64,7 +66,12 @@ def _page_numbers(current: int, last: int) -> list[int | None]:
     return numbers
 
 
-def hide_snoozed(request: HttpRequest, page: listing.InboxPage) -> None:
+def _refresh(request: HttpRequest) -> bool:
+    """The page's Refresh control ("?refresh=1"): read fresh from the sites."""
+    return request.GET.get("refresh") == "1"
+
+
+def hide_snoozed(request: HttpRequest, page: InboxPage) -> None:
     """Wake what is due (time passed, or the customer wrote since), hide what still sleeps.
     The cursor already counts hidden rows as shown, so Load more neither repeats nor skips."""
     loaded = {(row.site.pk, row.ticket.id): row.ticket for row in page.rows}
@@ -81,7 +88,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     query = InboxQuery.from_params(request.GET, user_sites(request))
     cursor = request.GET.get("cursor", "")[:500]
     with meanwhile(partial(read_ahead, request)):
-        page = listing.load(request, query, cursor=cursor)
+        page = listing.load(user_sites(request), query, cursor=cursor, refresh=_refresh(request))
     hide_snoozed(request, page)
     attach_sla(request, page.rows)
     context = _context(request, query, page)
@@ -100,7 +107,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def counts(request: HttpRequest) -> HttpResponse:
     """Tab and sidebar counts, swapped into place out of band after the list has shown."""
     query = InboxQuery.from_params(request.GET, user_sites(request))
-    context = {"counts": listing.load_counts(request, query), "sites": user_sites(request)}
+    sites = user_sites(request)
+    context = {"counts": load_counts(sites, query), "sites": sites}
     return render(request, "tickets/inbox.html#counts", context)
 
 
@@ -115,7 +123,7 @@ def changes(request: HttpRequest) -> HttpResponse:
     if since.tzinfo is None:
         # A time without a zone cannot be compared with the sites' UTC times.
         return HttpResponseBadRequest("since must be an ISO time with a zone (Z or +00:00)")
-    page = listing.load(request, query)
+    page = listing.load(user_sites(request), query, refresh=_refresh(request))
     # The sites store whole seconds: a change in the second of rendering counts as new.
     since = since.replace(microsecond=0)
     changed = sum(
@@ -232,9 +240,6 @@ def bulk(request: HttpRequest) -> HttpResponse:
         )
     calls, skipped = _bulk_calls(form)
     outcomes = run_parallel(calls)
-    record_errors(
-        [form.sites[site_id] for site_id in outcomes], [o.error for o in outcomes.values()]
-    )
     names = _bulk_names(form, outcomes)
     for site_id, outcome in outcomes.items():
         site, ticket_ids = form.sites[site_id], selected[site_id]
@@ -305,7 +310,7 @@ def _after_bulk(request: HttpRequest, back: str) -> HttpResponse:
     # Re-render the list the agent was looking at, with the outcome above it.
     params = QueryDict(urlsplit(back).query)
     query = InboxQuery.from_params(params, user_sites(request))
-    page = listing.load(request, query)
+    page = listing.load(user_sites(request), query, refresh=_refresh(request))
     attach_sla(request, page.rows)
     response = render(request, "tickets/inbox.html#results", _context(request, query, page))
     response["HX-Trigger"] = "ticketUpdated"

@@ -1,4 +1,5 @@
-"""The inbox's business rules: one site's pages, several sites merged into one list, counts.
+"""The inbox's business rules: one site's pages, several sites merged into one list (counts:
+see counts.py).
 
 Merging: every site sorts its own tickets (the plugin's ``order_by``); we fetch, per site, only
 the slice that could appear next and merge the slices by the same sort key. A cursor records
@@ -8,115 +9,28 @@ where it stopped: no ticket is shown twice or skipped, and no site is read furth
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from functools import partial
+from urllib.parse import urlencode
 
-from django.http import HttpRequest
-from django.urls import reverse
-from django.utils import timezone
-
-from dashboard.fluent.errors import UpstreamError
-from dashboard.fluent.models import Essentials, Ticket
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.reference import essentials_get
-from dashboard.fluent.tickets import ticket_count, ticket_list, ticket_list_whole
-from dashboard.pages import record_errors, user_sites
+from dashboard.fluent.tickets import ticket_list, ticket_list_whole
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 from dashboard.tickets import previews
-from dashboard.tickets.query import OVERDUE, PER_PAGE, WAITING, InboxQuery, from_list
+from dashboard.tickets.links import thread_url
+from dashboard.tickets.merging import (
+    Failure,
+    InboxPage,
+    merge_page,
+    overdue_key,
+    parse_cursor,
+    row_key,
+    waiting_first_key,
+)
+from dashboard.tickets.query import OVERDUE, PER_PAGE, WAITING, InboxQuery
 from dashboard.tickets.rows import Row
-from dashboard.tickets.search import SearchNote, load_search, searches_customers
-from dashboard.tickets.search import status_counts as search_status_counts
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _ts(moment: datetime | None) -> float:
-    return (moment or _EPOCH).timestamp()
-
-
-def sort_key(sort: str, ticket: Ticket) -> tuple:
-    """The order each site's answer already has for ``sort`` (see SORTS)."""
-    if sort in ("waiting", OVERDUE):
-        # Ascending with NULLs first, as MySQL orders them.
-        moment = ticket.last_customer_response
-        return (moment is not None, _ts(moment))
-    if sort == "newest":
-        return (-_ts(ticket.created_at),)
-    if sort == "oldest":
-        return (_ts(ticket.created_at),)
-    if sort == "priority":
-        return (ticket.priority,)
-    return (-_ts(ticket.updated_at),)
-
-
-@dataclass
-class Failure:
-    site: Site
-    error: UpstreamError
-
-
-@dataclass
-class InboxPage:
-    rows: list[Row]
-    total: int  # tickets matching the query, over all sites read
-    totals: dict[int, int] = field(default_factory=dict)
-    failures: list[Failure] = field(default_factory=list)
-    # Single site: upstream page numbers. All sites: the cursor of the next slice, if any.
-    page: int = 1
-    last_page: int = 1
-    next_cursor: str = ""
-    skipped: list[Site] = field(default_factory=list)  # filter cannot match there
-    essentials: Essentials | None = None  # one site's dropdown values
-    search: SearchNote | None = None  # what a search looked at (see tickets/search.py)
-
-    @property
-    def previous(self) -> int:
-        return max(self.page - 1, 1)
-
-    @property
-    def next(self) -> int:
-        return min(self.page + 1, self.last_page)
-
-
-def parse_cursor(raw: str, sites: list[Site]) -> dict[int, int]:
-    """``"12:20,13:5"`` -> {12: 20, 13: 5}; anything malformed or foreign is ignored."""
-    known = {site.pk for site in sites}
-    offsets: dict[int, int] = {}
-    for part in (raw or "").split(",")[:50]:
-        site_id, _, offset = part.partition(":")
-        if site_id.isdigit() and offset.isdigit() and int(site_id) in known:
-            offsets[int(site_id)] = min(int(offset), 100_000)
-    return offsets
-
-
-def format_cursor(offsets: dict[int, int]) -> str:
-    return ",".join(f"{site_id}:{offset}" for site_id, offset in sorted(offsets.items()))
-
-
-def _row_key(sort: str, row: Row) -> tuple:
-    return sort_key(sort, row.ticket)
-
-
-def _merge_page(
-    candidates: list[list[Row]],
-    offsets: dict[int, int],
-    lengths: dict[int, int],
-    key: Callable[[Row], tuple],
-) -> tuple[list[Row], str]:
-    """Merge each site's next rows by ``key`` into one page and the cursor after it: each site
-    advances by the rows it gave, so the next page starts exactly where this one stopped."""
-    merged = heapq.merge(*candidates, key=key)
-    rows = [row for row, _ in zip(merged, range(PER_PAGE), strict=False)]
-    advanced = dict(offsets)
-    for row in rows:
-        advanced[row.site.pk] = advanced.get(row.site.pk, 0) + 1
-    more = any(advanced.get(site_id, 0) < length for site_id, length in lengths.items())
-    return rows, format_cursor(advanced) if more else ""
+from dashboard.tickets.search import load_search, searches_customers
 
 
 def load_single(site: Site, query: InboxQuery, *, refresh: bool = False) -> InboxPage:
@@ -140,7 +54,6 @@ def load_single(site: Site, query: InboxQuery, *, refresh: bool = False) -> Inbo
     )
     outcome, essentials = outcomes["page"], outcomes["essentials"].value
     if not outcome.ok:
-        record_errors([site], [outcome.error])
         return InboxPage(
             rows=[], total=0, failures=[Failure(site, outcome.error)], essentials=essentials
         )
@@ -205,10 +118,9 @@ def load_merged(
     for site_id in failures:
         candidates.pop(site_id, None)
         totals.pop(site_id, None)
-    record_errors([f.site for f in failures.values()], [f.error for f in failures.values()])
 
-    key = partial(_row_key, query.sort)
-    rows, next_cursor = _merge_page(list(candidates.values()), offsets, totals, key)
+    key = partial(row_key, query.sort)
+    rows, next_cursor = merge_page(list(candidates.values()), offsets, totals, key)
     return InboxPage(
         rows=rows,
         total=sum(totals.values()),
@@ -219,15 +131,20 @@ def load_merged(
     )
 
 
-def load(request: HttpRequest, query: InboxQuery, *, cursor: str = "") -> InboxPage:
-    page = _load_rows(request, query, cursor=cursor)
+def load(
+    sites: list[Site], query: InboxQuery, *, cursor: str = "", refresh: bool = False
+) -> InboxPage:
+    """The page of the inbox ``query`` asks for, over the user's ``sites`` (a refused site's
+    tickets are left out), with each row's latest message."""
+    page = _load_rows(sites, query, cursor=cursor, refresh=refresh)
     previews.attach(page.rows)
     return page
 
 
-def _load_rows(request: HttpRequest, query: InboxQuery, *, cursor: str = "") -> InboxPage:
-    refresh = request.GET.get("refresh") == "1"
-    sites = [site for site in user_sites(request) if not site.needs_reconnect]
+def _load_rows(
+    sites: list[Site], query: InboxQuery, *, cursor: str = "", refresh: bool = False
+) -> InboxPage:
+    sites = [site for site in sites if not site.needs_reconnect]
     if query.site_id:
         sites = [site for site in sites if site.pk == query.site_id]
         if not sites:
@@ -252,7 +169,7 @@ def load_overdue(
     sites: list[Site], query: InboxQuery, *, cursor: str = "", refresh: bool = False
 ) -> InboxPage:
     offsets = parse_cursor(cursor, sites)
-    key = _overdue_key(sites) if query.sort == OVERDUE else _waiting_first_key
+    key = overdue_key(sites) if query.sort == OVERDUE else waiting_first_key
     calls, skipped = {}, []
     for site in sites:
         ticket_query = query.for_site(site)
@@ -271,7 +188,6 @@ def load_overdue(
         essentials = outcomes.pop("essentials").value
     by_site = {site.pk: site for site in sites}
     failures = [Failure(by_site[pk], o.error) for pk, o in outcomes.items() if not o.ok]
-    record_errors([f.site for f in failures], [f.error for f in failures])
     candidates, totals, lengths = [], {}, {}
     for site_id, outcome in outcomes.items():
         if not outcome.ok:
@@ -281,7 +197,7 @@ def load_overdue(
         lengths[site_id] = len(rows)
         offset = offsets.get(site_id, 0)
         candidates.append(rows[offset : offset + PER_PAGE])
-    rows, next_cursor = _merge_page(candidates, offsets, lengths, key)
+    rows, next_cursor = merge_page(candidates, offsets, lengths, key)
     return InboxPage(
         rows=rows,
         total=sum(totals.values()),
@@ -293,112 +209,14 @@ def load_overdue(
     )
 
 
-def _waiting_first_key(row: Row) -> tuple:
-    """Tickets waiting for an agent first, the longest wait (as each row shows it) first; then
-    the others in the order the site gave them (last customer message, oldest first)."""
-    since = row.ticket.customer_waiting_since
-    if since is not None:
-        return (False, since.timestamp())
-    return (True, *sort_key("waiting", row.ticket))
-
-
-def _overdue_key(sites: list[Site]) -> Callable[[Row], tuple]:
-    from dashboard.workflow import services as workflow
-
-    policies = workflow.policies_for_sites(sites)
-    now = timezone.now()
-    return lambda row: workflow.overdue_first_key(row.site, row.ticket, policies, now)
-
-
-# Counts for the status tabs and the sidebar, loaded lazily after the list.
-
-COUNTED_STATUSES = ("new", "active", "closed")
-
-
-@dataclass
-class Counts:
-    by_status: dict[str, int | None]
-    mine: int | None
-    unassigned: int | None
-    waiting: int | None
-    per_site: dict[int, int | None]
-
-    @property
-    def all_open(self) -> int | None:
-        """Open tickets of every site, whatever the list shows (the "All sites" view's count)."""
-        known = [count for count in self.per_site.values() if count is not None]
-        return sum(known) if known else None
-
-
-def load_counts(request: HttpRequest, query: InboxQuery) -> Counts:
-    sites = [site for site in user_sites(request) if not site.needs_reconnect]
-    scoped = [site for site in sites if not query.site_id or site.pk == query.site_id]
-    calls = {}
-    for site in sites:
-        client = client_for(site)
-        if site in scoped and not searches_customers(query):
-            for status in COUNTED_STATUSES:
-                ticket_query = replace(query, status=status).for_site(site)
-                if ticket_query is not None:
-                    calls[(site.pk, status)] = partial(ticket_count, client, query=ticket_query)
-        # A site's open count is its new + active tab counts when those are unfiltered.
-        derived_open = site in scoped and not query.is_filtered
-        views = {
-            **({} if derived_open else {"open": InboxQuery()}),
-            "mine": InboxQuery(agent="me"),
-            "unassigned": InboxQuery(agent="unassigned"),
-            "waiting": InboxQuery(waiting=True),
-        }
-        for name, view in views.items():
-            ticket_query = view.for_site(site)
-            if ticket_query is not None:
-                calls[(site.pk, name)] = partial(ticket_count, client, query=ticket_query)
-    outcomes = run_parallel(calls)
-
-    def total(name: str, among: list[Site]) -> int | None:
-        values = [outcomes[(s.pk, name)] for s in among if (s.pk, name) in outcomes]
-        good = [o.value for o in values if o.ok]
-        return sum(good) if good else (0 if not values else None)
-
-    by_status = {status: total(status, scoped) for status in COUNTED_STATUSES}
-    if searches_customers(query):
-        by_status.update(search_status_counts(scoped, query))
-    if by_status["new"] is not None and by_status["active"] is not None:
-        by_status["open"] = by_status["new"] + by_status["active"]
-    else:
-        by_status["open"] = None
-    known = [by_status[s] for s in COUNTED_STATUSES]
-    by_status["all"] = sum(known) if all(v is not None for v in known) else None
-    per_site: dict[int, int | None] = {}
-    # Every site gets a figure or "!", including one found refused while this page was loading.
-    for site in user_sites(request):
-        parts = [outcomes.get((site.pk, "open"))]
-        if parts[0] is None:
-            parts = [outcomes.get((site.pk, "new")), outcomes.get((site.pk, "active"))]
-        good = all(part is not None and part.ok for part in parts)
-        per_site[site.pk] = sum(part.value for part in parts) if good else None
-    return Counts(
-        by_status=by_status,
-        mine=total("mine", sites),
-        unassigned=total("unassigned", sites),
-        waiting=total("waiting", sites),
-        per_site=per_site,
-    )
-
-
 # Previous / next ticket of the list an agent came from.
 
 
-def thread_url(site_id: int, ticket_id: int, query: InboxQuery) -> str:
-    """The thread, remembering the list it was opened from (for prev/next and Back)."""
-    return reverse("tickets:thread", args=[site_id, ticket_id]) + from_list(query)
-
-
 def neighbours(
-    request: HttpRequest, query: InboxQuery, site_id: int, ticket_id: int
+    sites: list[Site], query: InboxQuery, site_id: int, ticket_id: int, *, refresh: bool = False
 ) -> tuple[str | None, str | None]:
     """Thread URLs of the tickets before and after this one in the agent's list (its page)."""
-    page = load(request, query)
+    page = load(sites, query, refresh=refresh)
     keys = [(row.site.pk, row.ticket.id) for row in page.rows]
     try:
         index = keys.index((site_id, ticket_id))
@@ -406,7 +224,8 @@ def neighbours(
         return None, None
     previous = keys[index - 1] if index > 0 else None
     following = keys[index + 1] if index + 1 < len(keys) else None
+    from_qs = urlencode(query.params())
     return (
-        thread_url(*previous, query) if previous else None,
-        thread_url(*following, query) if following else None,
+        thread_url(*previous, from_qs) if previous else None,
+        thread_url(*following, from_qs) if following else None,
     )

@@ -23,9 +23,16 @@ from dashboard.fluent.models import Ticket
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.reference import essentials_get
 from dashboard.fluent.tickets import TicketQuery, ticket_list
-from dashboard.pages import record_errors
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
+from dashboard.tickets.merging import (
+    Failure,
+    InboxPage,
+    merge_page,
+    overdue_key,
+    parse_cursor,
+    row_key,
+)
 from dashboard.tickets.query import OVERDUE, PER_PAGE, InboxQuery
 from dashboard.tickets.rows import Row
 
@@ -95,14 +102,8 @@ def site_matches(client: FluentClient, ticket_query: TicketQuery, refresh: bool)
 
 def load_search(sites: list[Site], query: InboxQuery, *, cursor: str = "", refresh: bool = False):
     """The inbox page of a search, over one site or several, continued by cursor."""
-    from dashboard.tickets import listing
-
-    offsets = listing.parse_cursor(cursor, sites)
-    key: Callable = (
-        listing._overdue_key(sites)
-        if query.sort == OVERDUE
-        else partial(listing._row_key, query.sort)
-    )
+    offsets = parse_cursor(cursor, sites)
+    key: Callable = overdue_key(sites) if query.sort == OVERDUE else partial(row_key, query.sort)
     calls: dict = {}
     skipped = []
     for site in sites:
@@ -117,8 +118,7 @@ def load_search(sites: list[Site], query: InboxQuery, *, cursor: str = "", refre
     outcomes = run_parallel(calls)
     essentials_outcome = outcomes.pop("essentials", None)
     by_site = {site.pk: site for site in sites}
-    failures = [listing.Failure(by_site[pk], o.error) for pk, o in outcomes.items() if not o.ok]
-    record_errors([f.site for f in failures], [f.error for f in failures])
+    failures = [Failure(by_site[pk], o.error) for pk, o in outcomes.items() if not o.ok]
     note = SearchNote(text=query.search)
     candidates, lengths = [], {}
     for site_id, outcome in outcomes.items():
@@ -134,8 +134,8 @@ def load_search(sites: list[Site], query: InboxQuery, *, cursor: str = "", refre
         lengths[site_id] = len(rows)
         offset = offsets.get(site_id, 0)
         candidates.append(rows[offset : offset + PER_PAGE])
-    rows, next_cursor = listing._merge_page(candidates, offsets, lengths, key)
-    page = listing.InboxPage(
+    rows, next_cursor = merge_page(candidates, offsets, lengths, key)
+    page = InboxPage(
         rows=rows,
         total=sum(lengths.values()),
         totals=lengths,

@@ -1,18 +1,9 @@
-"""The thread page: one ticket of one site, where agents answer customers.
-
-A reply must never be lost and never be sent twice:
-
-- the composer keeps its text on every failure (the server renders it back; the browser also
-  keeps a draft per ticket);
-- each composer form carries a one-time token (``models.Submission``), so a double click, a
-  browser retry or a resend after a timeout cannot post twice;
-- a write that timed out after reaching the site is never re-posted: the thread is re-read
-  and the agent is told the reply may have been sent;
-- before posting, the ticket is re-read fresh: a message that arrived since the page loaded
-  is shown and the agent asked before sending.
+"""The thread page: one ticket of one site, where agents read and answer customers, and the
+pieces it loads after showing (conversation, previous/next, who else is viewing).
 
 Every change is confirmed by the site: after a write the ticket is read again (fresh) and the
-page shows what the site now holds, not what we assumed.
+page shows what the site now holds, not what we assumed (see thread_actions.py and
+composer.py; the send-once protocol of replies is in replies.py).
 """
 
 from __future__ import annotations
@@ -20,17 +11,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial, wraps
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from dashboard.fluent import reference
@@ -38,36 +29,22 @@ from dashboard.fluent import tickets as fluent_tickets
 from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.models import Essentials, Thread
 from dashboard.fluent.parallel import meanwhile, run_parallel
-from dashboard.html import text_to_html
 from dashboard.pagecache import cached_page, one_time_token
-from dashboard.pages import record_errors, upstream_error, user_site, user_sites
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
-from dashboard.tickets import models, previews
 from dashboard.tickets import presence as viewing
-from dashboard.tickets.conversation import (
-    Message,
-    arrived_since,
-    conversation,
-    find_posted,
-    html_to_plain,
-    newest_id,
-    render_content,
-)
-from dashboard.tickets.forms import PROPERTY_LABELS, ComposeForm, EditForm, PropertyForm, TagForm
-from dashboard.tickets.models import Submission
+from dashboard.tickets import previews
+from dashboard.tickets.conversation import Message, conversation, html_to_plain, newest_id
+from dashboard.tickets.forms import EditForm
+from dashboard.tickets.links import thread_url
+from dashboard.tickets.listing import neighbours
 from dashboard.tickets.query import InboxQuery
+from dashboard.tickets.replies import read_thread
+from dashboard.upstream_errors import upstream_error
+from dashboard.usersites import user_site, user_sites
 from dashboard.workflow.ui import read_ahead, sla_of, snooze_context
 
 PAGE = "tickets/thread.html"
-
-# What each kind of upstream failure answers to an htmx request. Only 4xx are swapped into the
-# page (see base.html), so a site that is down is a 424 (failed dependency), not a 5xx.
-ERROR_STATUS = {"auth": 401, "forbidden": 403, "not_found": 404, "invalid": 422}
-
-
-def error_status(error: UpstreamError) -> int:
-    return ERROR_STATUS.get(error.kind, 424)
 
 
 # Page state
@@ -105,32 +82,6 @@ def origin(request: HttpRequest) -> tuple[InboxQuery, str]:
     raw = (request.GET.get("from") or request.POST.get("from") or "")[:2000]
     query = InboxQuery.from_params(QueryDict(raw), user_sites(request))
     return query, urlencode(query.params())
-
-
-def thread_url(site_id: int, ticket_id: int, from_qs: str, anchor: str = "", **params: Any) -> str:
-    url = reverse("tickets:thread", args=[site_id, ticket_id])
-    query = {key: value for key, value in {"from": from_qs, **params}.items() if value}
-    if query:
-        url += "?" + urlencode(query)
-    return url + (f"#{anchor}" if anchor else "")
-
-
-def read(site: Site, ticket_id: int, *, refresh: bool = False) -> tuple[Thread, Essentials | None]:
-    """The ticket and the site's reference data, in parallel; reference data is optional."""
-    client = client_for(site)
-    outcomes = run_parallel(
-        {
-            "thread": partial(
-                fluent_tickets.ticket_get, client, ticket_id=ticket_id, refresh=refresh
-            ),
-            "essentials": partial(reference.essentials_get, client),
-        }
-    )
-    found = outcomes["thread"]
-    record_errors([site], [found.error])
-    if not found.ok:
-        raise found.error
-    return found.value, outcomes["essentials"].value
 
 
 def context(
@@ -199,7 +150,7 @@ def _images_prefix(request: HttpRequest) -> str:
     return f"{text}&" if text else ""
 
 
-def _with_event(response: HttpResponse, site: Site, ticket_id: int) -> HttpResponse:
+def with_event(response: HttpResponse, site: Site, ticket_id: int) -> HttpResponse:
     # The inbox listens for this to refresh its row and counters.
     response["HX-Trigger"] = json.dumps({"ticketUpdated": {"site": site.pk, "ticket": ticket_id}})
     return response
@@ -236,13 +187,15 @@ def thread(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
     site = user_site(request, site_id)
     try:
         with meanwhile(partial(read_ahead, request)):
-            found, essentials = read(site, ticket_id, refresh=request.GET.get("refresh") == "1")
+            found, essentials = read_thread(
+                site, ticket_id, refresh=request.GET.get("refresh") == "1"
+            )
     except UpstreamError as error:
         from_qs = origin(request)[1]
         back = reverse("tickets:inbox") + (f"?{from_qs}" if from_qs else "")
-        return upstream_error(request, error, site=site, status=error_status(error), back_url=back)
+        return upstream_error(request, error, site=site, back_url=back)
     ctx = context(request, site, found, essentials, ticket_id=ticket_id)
-    editing = _int(request.GET.get("edit"))
+    editing = parse_int(request.GET.get("edit"))
     message = next((m for m in ctx["entries"] if m.id == editing and m.editable), None)
     if message is not None:
         # Editing without JavaScript: the page itself shows the form in place.
@@ -257,9 +210,9 @@ def conversation_view(request: HttpRequest, site_id: int, ticket_id: int) -> Htt
     got no answer in time, so the agent can see whether the message arrived."""
     site = user_site(request, site_id)
     try:
-        found, essentials = read(site, ticket_id, refresh=True)
+        found, essentials = read_thread(site, ticket_id, refresh=True)
     except UpstreamError as error:
-        return upstream_error(request, error, site=site, status=error_status(error))
+        return upstream_error(request, error, site=site)
     if not request.htmx:
         return redirect(thread_url(site.pk, ticket_id, origin(request)[1]))
     ctx = context(request, site, found, essentials, ticket_id=ticket_id, target="conversation")
@@ -271,12 +224,10 @@ def nav(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
     """Previous and next ticket of the agent's list, loaded after the page has shown."""
     site = user_site(request, site_id)
     query, from_qs = origin(request)
-    try:
-        from dashboard.tickets.listing import neighbours
-    except ImportError:  # The inbox's list helpers are optional for this page.
-        previous, following = None, None
-    else:
-        previous, following = neighbours(request, query, site.pk, ticket_id)
+    refresh = request.GET.get("refresh") == "1"
+    previous, following = neighbours(
+        user_sites(request), query, site.pk, ticket_id, refresh=refresh
+    )
     ctx = {"previous": previous, "following": following, "site": site, "from_qs": from_qs}
     return render(request, f"{PAGE}#nav-links", ctx)
 
@@ -304,7 +255,6 @@ def presence(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse
         if viewing.has_left(*who, view):
             # Left meanwhile through another process: undo the registration just made.
             _leave_site(site, ticket_id)
-    record_errors([site], [outcomes["viewers"].error])
     me = outcomes["me"].value
     my_email = (me.email or (me.person.email if me.person else "")).lower() if me else ""
     viewers = [v for v in outcomes["viewers"].value or [] if v.email.lower() != my_email]
@@ -324,486 +274,12 @@ def leave(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
 
 
 def _leave_site(site: Site, ticket_id: int) -> None:
-    try:
+    # Best effort: the plugin forgets viewers after a minute anyway.
+    with suppress(UpstreamError):
         fluent_tickets.live_activity_leave(client_for(site), ticket_id=ticket_id)
-    except UpstreamError as error:
-        # Best effort: the plugin forgets viewers after a minute anyway.
-        record_errors([site], [error])
 
 
-# The composer
-
-
-@require_POST
-def reply(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
-    """Send a reply or note once: refuse a replayed form, ask when someone wrote meanwhile."""
-    site = user_site(request, site_id)
-    form = ComposeForm(request.POST)
-    if not form.is_valid():
-        return _composer_answer(request, site, ticket_id, form, status=422)
-    data = form.cleaned_data
-    earlier = models.previous(token=data["token"], owner=request.user, site=site)
-    if earlier is not None:
-        return _replayed(request, site, ticket_id, form, earlier)
-    try:
-        fresh = fluent_tickets.ticket_get(client_for(site), ticket_id=ticket_id, refresh=True)
-    except UpstreamError as error:
-        record_errors([site], [error])
-        return _composer_answer(request, site, ticket_id, form, error=error)
-    if data["last_seen"] is not None and not data["force"]:
-        arrived = arrived_since(fresh, site, data["last_seen"])
-        if arrived:
-            return _composer_answer(
-                request, site, ticket_id, form, thread=fresh, arrived=arrived, status=409
-            )
-    claimed, row = models.claim(
-        token=data["token"], owner=request.user, site=site, ticket_id=ticket_id
-    )
-    if not claimed:
-        return _replayed(request, site, ticket_id, form, row)
-    return _send(request, site, ticket_id, form, row, after=newest_id(fresh))
-
-
-def _send(
-    request: HttpRequest, site: Site, ticket_id: int, form: ComposeForm, row: Submission, after: int
-) -> HttpResponse:
-    try:
-        posted = fluent_tickets.response_create(
-            client_for(site),
-            ticket_id=ticket_id,
-            content=text_to_html(form.cleaned_data["text"]),
-            kind=form.kind,
-            close=form.close,
-        )
-    except UpstreamError as error:
-        record_errors([site], [error])
-        if error.maybe_applied:
-            models.settle(row, Submission.State.UNCERTAIN)
-            return _uncertain(request, site, ticket_id, form, row, after=after)
-        # Refused for certain: nothing was posted, so the same form may be sent again.
-        models.release(row)
-        return _composer_answer(request, site, ticket_id, form, error=error)
-    models.settle(row, Submission.State.SENT, response_id=posted.id)
-    if form.kind == "note":
-        done = "Note added."
-    else:
-        done = "Reply sent and ticket closed." if form.close else "Reply sent."
-    return _sent(request, site, ticket_id, done, anchor=f"message-{posted.id}")
-
-
-def _sent(
-    request: HttpRequest, site: Site, ticket_id: int, done: str, *, anchor: str = ""
-) -> HttpResponse:
-    """The site has the message: show the thread as it now is, and an empty composer."""
-    from_qs = origin(request)[1]
-    if not request.htmx:
-        messages.success(request, done)
-        return redirect(thread_url(site.pk, ticket_id, from_qs, anchor))
-    try:
-        found, essentials = read(site, ticket_id, refresh=True)
-    except UpstreamError:
-        found, essentials = None, None
-        done += " The thread could not be read again; reload to see it."
-    composer = Composer(
-        token=models.new_token(),
-        last_seen=newest_id(found) if found else 0,
-        sent=True,
-        notice=done,
-        level="success",
-    )
-    ctx = context(
-        request, site, found, essentials, ticket_id=ticket_id, composer=composer, target="composer"
-    )
-    return _with_event(render(request, f"{PAGE}#state", ctx), site, ticket_id)
-
-
-def _replayed(
-    request: HttpRequest, site: Site, ticket_id: int, form: ComposeForm, row: Submission | None
-) -> HttpResponse:
-    """The same form arrived again. It is never posted twice: say what became of the first."""
-    if row is not None and row.state == Submission.State.PENDING and row.is_abandoned:
-        # The worker that claimed it never finished (it was stopped mid-send): the site may or
-        # may not have the message, as after a timeout.
-        models.settle(row, Submission.State.UNCERTAIN)
-    if row is not None and row.state == Submission.State.UNCERTAIN:
-        after = form.cleaned_data["last_seen"] or 0
-        return _uncertain(request, site, ticket_id, form, row, after=after)
-    if row is not None and row.state == Submission.State.SENT:
-        anchor = f"message-{row.response_id}" if row.response_id else ""
-        done = "This was already sent; it was not posted again."
-        return _sent(request, site, ticket_id, done, anchor=anchor)
-    notice = (
-        "This message is already being sent; it was not posted again. "
-        "Wait a moment for it to appear in the thread."
-    )
-    return _composer_answer(request, site, ticket_id, form, notice=notice, status=409)
-
-
-def _uncertain(
-    request: HttpRequest,
-    site: Site,
-    ticket_id: int,
-    form: ComposeForm,
-    row: Submission,
-    *,
-    after: int,
-) -> HttpResponse:
-    """A send timed out after reaching the site: re-read the thread instead of re-posting."""
-    try:
-        fresh, essentials = read(site, ticket_id, refresh=True)
-    except UpstreamError:
-        fresh, essentials = None, None
-    data = form.cleaned_data
-    posted = fresh and find_posted(fresh, site, after=after, kind=form.kind, text=data["text"])
-    if posted:
-        models.settle(row, Submission.State.SENT, response_id=posted.id)
-        done = "Sent: the site was slow to answer, but it has the message."
-        return _sent(request, site, ticket_id, done, anchor=f"message-{posted.id}")
-    notice = (
-        f"{site.label} did not confirm the message: it may have been sent. The thread was "
-        "read again from the site; check it before sending again. Your text is kept."
-    )
-    return _composer_answer(
-        request,
-        site,
-        ticket_id,
-        form,
-        notice=notice,
-        level="warning",
-        status=202,
-        thread=fresh,
-        essentials=essentials,
-        uncertain=True,
-    )
-
-
-def _composer_answer(
-    request: HttpRequest,
-    site: Site,
-    ticket_id: int,
-    form: ComposeForm,
-    *,
-    status: int | None = None,
-    error: UpstreamError | None = None,
-    notice: str = "",
-    level: str = "error",
-    thread: Thread | None = None,
-    essentials: Essentials | None = None,
-    arrived: list[Message] | None = None,
-    uncertain: bool = False,
-) -> HttpResponse:
-    """The composer with the agent's text kept and what happened said above the buttons."""
-    data = getattr(form, "cleaned_data", {})
-    raw = form.data
-    # After an uncertain send only a deliberate "Send again" (with a new token) may post.
-    token = data.get("token") if data.get("token") and not uncertain else models.new_token()
-    composer = Composer(
-        token=token,
-        last_seen=newest_id(thread) if thread else _int(raw.get("last_seen")),
-        text=raw.get("text", ""),
-        mode="note" if "note" in (raw.get("action"), raw.get("mode")) else "reply",
-        errors=[message for messages in form.errors.values() for message in messages],
-        notice=notice or (f"Not sent. {error.user_message}" if error else ""),
-        level=level,
-        error=error,
-        arrived=arrived or [],
-        uncertain=uncertain,
-    )
-    if thread is None and not request.htmx:
-        # Without JavaScript the whole page is rendered again, text and all.
-        try:
-            thread, essentials = read(site, ticket_id)
-        except UpstreamError as read_error:
-            composer.error = composer.error or read_error
-    ctx = context(
-        request,
-        site,
-        thread,
-        essentials,
-        ticket_id=ticket_id,
-        composer=composer,
-        target="composer",
-    )
-    status = status or (error_status(error) if error else 200)
-    return render(request, f"{PAGE}#state" if request.htmx else PAGE, ctx, status=status)
-
-
-def _int(value: Any) -> int:
+def parse_int(value: Any) -> int:
+    """A positive id from a form or query string; anything else is 0."""
     text = str(value or "")
     return int(text) if text.isdigit() and len(text) < 10 else 0
-
-
-# Editing and deleting a reply or note
-
-
-def _message_of(site: Site, ticket_id: int, response_id: int) -> Message | None:
-    found = fluent_tickets.ticket_get(client_for(site), ticket_id=ticket_id)
-    return next((m for m in conversation(found, site) if m.id == response_id), None)
-
-
-@require_http_methods(["GET", "POST"])
-def response_edit(
-    request: HttpRequest, site_id: int, ticket_id: int, response_id: int
-) -> HttpResponse:
-    site = user_site(request, site_id)
-    from_qs = origin(request)[1]
-    if request.method == "GET":
-        if not request.htmx:
-            anchor = f"message-{response_id}"
-            return redirect(thread_url(site.pk, ticket_id, from_qs, anchor, edit=response_id))
-        try:
-            message = _message_of(site, ticket_id, response_id)
-        except UpstreamError as error:
-            return _edit_failed(request, site, ticket_id, response_id, None, error)
-        if message is None or not message.editable:
-            return HttpResponse("This message can no longer be edited.", status=404)
-        form = EditForm(initial={"text": html_to_plain(message.body)})
-        return _edit_form(request, site, ticket_id, response_id, form, status=200)
-    form = EditForm(request.POST)
-    if not form.is_valid():
-        return _edit_form(request, site, ticket_id, response_id, form, status=422)
-    try:
-        saved = fluent_tickets.response_update(
-            client_for(site),
-            ticket_id=ticket_id,
-            response_id=response_id,
-            content=text_to_html(form.cleaned_data["text"]),
-        )
-    except UpstreamError as error:
-        record_errors([site], [error])
-        return _edit_failed(request, site, ticket_id, response_id, form, error)
-    if not request.htmx:
-        messages.success(request, "Saved.")
-        return redirect(thread_url(site.pk, ticket_id, from_qs, f"message-{response_id}"))
-    # The site's answer holds the stored text: that, not what we sent, is shown.
-    body, quoted = render_content(saved.content, site.base_url)
-    ctx = {
-        "m": Message(
-            id=response_id,
-            kind="agent",
-            person=None,
-            created_at=saved.created_at,
-            updated_at=saved.updated_at,
-            body=body,
-            quoted=quoted,
-        ),
-        "site": site,
-        "ticket": TicketRef(ticket_id),
-        "from_qs": from_qs,
-    }
-    return _with_event(render(request, f"{PAGE}#edited", ctx), site, ticket_id)
-
-
-def _edit_form(
-    request: HttpRequest,
-    site: Site,
-    ticket_id: int,
-    response_id: int,
-    form: EditForm,
-    *,
-    status: int,
-    error: UpstreamError | None = None,
-) -> HttpResponse:
-    ctx = {
-        "site": site,
-        "ticket": TicketRef(ticket_id),
-        "m": Message(id=response_id, kind="agent", person=None, created_at=None),
-        "edit_form": form,
-        "edit_error": error,
-        "from_qs": origin(request)[1],
-    }
-    if not request.htmx:
-        try:
-            found, essentials = read(site, ticket_id)
-        except UpstreamError as read_error:
-            return upstream_error(request, read_error, site=site, status=error_status(read_error))
-        ctx = context(
-            request,
-            site,
-            found,
-            essentials,
-            ticket_id=ticket_id,
-            editing_id=response_id,
-            edit_form=form,
-            edit_error=error,
-        )
-        return render(request, PAGE, ctx, status=status)
-    return render(request, f"{PAGE}#edit-form", ctx, status=status)
-
-
-def _edit_failed(
-    request: HttpRequest,
-    site: Site,
-    ticket_id: int,
-    response_id: int,
-    form: EditForm | None,
-    error: UpstreamError,
-) -> HttpResponse:
-    if form is None:
-        return render(
-            request,
-            f"{PAGE}#action-error",
-            {"error": error, "site": site},
-            status=error_status(error),
-        )
-    return _edit_form(
-        request, site, ticket_id, response_id, form, status=error_status(error), error=error
-    )
-
-
-@require_POST
-def response_delete(
-    request: HttpRequest, site_id: int, ticket_id: int, response_id: int
-) -> HttpResponse:
-    site = user_site(request, site_id)
-    from_qs = origin(request)[1]
-    try:
-        fluent_tickets.response_delete(
-            client_for(site), ticket_id=ticket_id, response_id=response_id
-        )
-    except UpstreamError as error:
-        record_errors([site], [error])
-        if not request.htmx:
-            messages.error(request, f"Not deleted. {error.user_message}")
-            return redirect(thread_url(site.pk, ticket_id, from_qs, f"message-{response_id}"))
-        response = render(
-            request,
-            f"{PAGE}#action-error",
-            {"error": error, "site": site},
-            status=error_status(error),
-        )
-        # The message stays; the refusal shows under it.
-        response["HX-Retarget"] = f"#edit-{response_id}"
-        response["HX-Reswap"] = "innerHTML"
-        return response
-    if not request.htmx:
-        messages.success(request, "Deleted.")
-        return redirect(thread_url(site.pk, ticket_id, from_qs))
-    # An empty answer swapped over the message removes it.
-    return _with_event(HttpResponse(""), site, ticket_id)
-
-
-# Properties, status and tags
-
-
-def _essentials(site: Site) -> Essentials | None:
-    try:
-        return reference.essentials_get(client_for(site))
-    except UpstreamError as error:
-        record_errors([site], [error])
-        return None
-
-
-def _changed(
-    request: HttpRequest,
-    site: Site,
-    ticket_id: int,
-    *,
-    target: str,
-    done: str = "",
-    error: UpstreamError | None = None,
-    problem: str = "",
-) -> HttpResponse:
-    """After a change (or a refusal): the ticket as the site now has it, read fresh."""
-    if not request.htmx:
-        if error or problem:
-            messages.error(request, problem or f"Not changed. {error.user_message}")
-        else:
-            messages.success(request, done)
-        return redirect(thread_url(site.pk, ticket_id, origin(request)[1]))
-    try:
-        found, essentials = read(site, ticket_id, refresh=True)
-    except UpstreamError as read_error:
-        ctx = {"error": error or read_error, "site": site}
-        response = render(request, f"{PAGE}#action-error", ctx, status=error_status(read_error))
-        response["HX-Retarget"] = "#thread-alerts"
-        response["HX-Reswap"] = "innerHTML"
-        return response
-    ctx = context(
-        request,
-        site,
-        found,
-        essentials,
-        ticket_id=ticket_id,
-        target=target,
-        action_done=done,
-        action_error=error,
-        action_problem=problem,
-    )
-    status = error_status(error) if error else (422 if problem else 200)
-    response = render(request, f"{PAGE}#state", ctx, status=status)
-    return response if status >= 400 else _with_event(response, site, ticket_id)
-
-
-def _attempt(call, site: Site) -> UpstreamError | None:
-    try:
-        call()
-    except UpstreamError as error:
-        record_errors([site], [error])
-        return error
-    return None
-
-
-@require_POST
-def property_set(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
-    site = user_site(request, site_id)
-    form = PropertyForm(request.POST, essentials=_essentials(site))
-    if not form.is_valid():
-        problem = " ".join(e for errors in form.errors.values() for e in errors)
-        return _changed(request, site, ticket_id, target="properties", problem=problem)
-    name, value = form.cleaned_data["name"], form.cleaned_data["value"]
-    error = _attempt(
-        partial(
-            fluent_tickets.ticket_property_set,
-            client_for(site),
-            ticket_id=ticket_id,
-            name=name,
-            value=value,
-        ),
-        site,
-    )
-    done = f"{PROPERTY_LABELS[name]} changed."
-    return _changed(request, site, ticket_id, target="properties", done=done, error=error)
-
-
-@require_POST
-def close(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
-    site = user_site(request, site_id)
-    call = partial(fluent_tickets.ticket_close, client_for(site), ticket_id=ticket_id)
-    error = _attempt(call, site)
-    return _changed(request, site, ticket_id, target="head", done="Ticket closed.", error=error)
-
-
-@require_POST
-def reopen(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
-    site = user_site(request, site_id)
-    call = partial(fluent_tickets.ticket_reopen, client_for(site), ticket_id=ticket_id)
-    error = _attempt(call, site)
-    return _changed(request, site, ticket_id, target="head", done="Ticket re-opened.", error=error)
-
-
-@require_POST
-def tag_add(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
-    site = user_site(request, site_id)
-    essentials = _essentials(site)
-    form = TagForm(request.POST, tags=essentials.tags if essentials else None)
-    if not form.is_valid():
-        problem = " ".join(form.errors.get("tag", []))
-        return _changed(request, site, ticket_id, target="properties", problem=problem)
-    tag = form.cleaned_data["tag"]
-    call = partial(
-        fluent_tickets.ticket_tag_add, client_for(site), ticket_id=ticket_id, tag_id=tag.id
-    )
-    error = _attempt(call, site)
-    done = f"Tag “{tag.title}” added."
-    return _changed(request, site, ticket_id, target="properties", done=done, error=error)
-
-
-@require_POST
-def tag_remove(request: HttpRequest, site_id: int, ticket_id: int, tag_id: int) -> HttpResponse:
-    site = user_site(request, site_id)
-    call = partial(
-        fluent_tickets.ticket_tag_remove, client_for(site), ticket_id=ticket_id, tag_id=tag_id
-    )
-    error = _attempt(call, site)
-    return _changed(request, site, ticket_id, target="properties", done="Tag removed.", error=error)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from dashboard.tickets import attachments, thread
+from dashboard.tickets import attachments, composer, thread, thread_actions
 
 urlpatterns = [
     path("", thread.thread, name="thread"),
@@ -12,14 +12,18 @@ urlpatterns = [
     path("nav/", thread.nav, name="thread_nav"),
     path("presence/", thread.presence, name="presence"),
     path("leave/", thread.leave, name="leave"),
-    path("reply/", thread.reply, name="reply"),
-    path("responses/<int:response_id>/edit/", thread.response_edit, name="response_edit"),
-    path("responses/<int:response_id>/delete/", thread.response_delete, name="response_delete"),
-    path("property/", thread.property_set, name="property"),
-    path("close/", thread.close, name="close"),
-    path("reopen/", thread.reopen, name="reopen"),
-    path("tags/", thread.tag_add, name="tag_add"),
-    path("tags/<int:tag_id>/remove/", thread.tag_remove, name="tag_remove"),
+    path("reply/", composer.reply, name="reply"),
+    path("responses/<int:response_id>/edit/", thread_actions.response_edit, name="response_edit"),
+    path(
+        "responses/<int:response_id>/delete/",
+        thread_actions.response_delete,
+        name="response_delete",
+    ),
+    path("property/", thread_actions.property_set, name="property"),
+    path("close/", thread_actions.close, name="close"),
+    path("reopen/", thread_actions.reopen, name="reopen"),
+    path("tags/", thread_actions.tag_add, name="tag_add"),
+    path("tags/<int:tag_id>/remove/", thread_actions.tag_remove, name="tag_remove"),
     path("attachments/<int:attachment_id>/", attachments.download, name="attachment"),
     path(
         "attachments/<int:attachment_id>/preview/",

@@ -12,13 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 
-from django.urls import reverse
-
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.tickets import TicketQuery, ticket_count, ticket_list
-from dashboard.pages import record_errors
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
+from dashboard.tickets.links import thread_url
 from dashboard.workflow import sla
 
 # Tickets listed for notifications: the user's open tickets with the latest activity.
@@ -61,7 +59,6 @@ def waiting_count(sites: list[Site], *, refresh: bool = False) -> WaitingCount:
             count += outcome.value
         else:
             failed[site_id] = failed[site_id] or outcome.error
-    record_errors(counted, [failed[site.pk] for site in counted])
     return WaitingCount(count, [s.label for s in counted if failed[s.pk] is not None])
 
 
@@ -95,7 +92,6 @@ def my_tickets(sites: list[Site], *, refresh: bool = False) -> list[Mine]:
         for site in counted
     }
     outcomes = run_parallel(calls)
-    record_errors(counted, [outcomes[site.pk].error for site in counted])
     found = []
     for site in counted:
         outcome = outcomes[site.pk]
@@ -108,7 +104,7 @@ def my_tickets(sites: list[Site], *, refresh: bool = False) -> list[Mine]:
                     waiting=sla.customer_wrote_last(ticket),
                     title=ticket.title,
                     site=site.label,
-                    url=reverse("tickets:thread", args=[site.pk, ticket.id]),
+                    url=thread_url(site.pk, ticket.id),
                 )
             )
     return found

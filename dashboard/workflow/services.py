@@ -22,7 +22,6 @@ from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.models import Ticket
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.tickets import TicketQuery, WholeList, ticket_list_whole
-from dashboard.pages import record_errors
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 from dashboard.user_generation import bump_user_generation
@@ -159,7 +158,6 @@ def overdue_counts(
     outcomes = run_parallel(
         {site.pk: partial(waiting_list, client_for(site), refresh=refresh) for site in counted}
     )
-    record_errors(counted, [outcomes[site.pk].error for site in counted])
     counts: dict[int, OverdueCount] = {}
     for site in counted:
         outcome = outcomes[site.pk]

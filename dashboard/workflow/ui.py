@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
-from dashboard.pages import user_sites
 from dashboard.sites.models import Site
+from dashboard.usersites import user_sites
 from dashboard.workflow import services, snooze
 from dashboard.workflow.forms import SnoozeForm
 from dashboard.workflow.models import Snooze

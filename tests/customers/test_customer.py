@@ -127,7 +127,7 @@ def test_edit_keeps_the_input_when_the_site_is_down(agent_client, acme, sim):
     response = agent_client.post(url, form_data(olivia, city="Hobart"), **HTMX)
 
     html = response.content.decode()
-    assert response.status_code == 422
+    assert response.status_code == 424
     assert "Acme Store: The site answered with a server error (500)." in html
     assert 'value="Hobart"' in html
 

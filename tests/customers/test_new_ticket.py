@@ -117,7 +117,7 @@ def test_site_down_keeps_every_field(agent_client, acme, sim):
     response = agent_client.post(URL, ticket_data(acme, customer=str(olivia["id"])), **HTMX)
 
     html = response.content.decode()
-    assert response.status_code == 422
+    assert response.status_code == 424
     assert "Acme Store: The site answered with a server error (502)." in html
     assert 'value="Printer widget shows offline"' in html
     assert f'name="customer" value="{olivia["id"]}" checked' in html
@@ -129,7 +129,7 @@ def test_a_timed_out_create_warns_that_it_may_exist(agent_client, acme, sim):
 
     response = agent_client.post(URL, ticket_data(acme, customer=str(olivia["id"])), **HTMX)
 
-    assert response.status_code == 422
+    assert response.status_code == 424
     assert "may have been created anyway" in response.content.decode()
 
 

@@ -307,13 +307,11 @@ def test_live_check_counts_tickets_changed_since_render(agent_client, acme, sim)
     assert b"1 new / updated" in busy.content
 
 
-def test_neighbours_follow_the_list_the_agent_came_from(rf, user, acme):
-    request = rf.get("/")
-    request.user = user
+def test_neighbours_follow_the_list_the_agent_came_from(acme):
     query = InboxQuery(site_id=acme.pk)
-    page = listing.load(request, query)
+    page = listing.load([acme], query)
     first, second, third = (row.ticket.id for row in page.rows[:3])
-    previous, following = listing.neighbours(request, query, acme.pk, second)
+    previous, following = listing.neighbours([acme], query, acme.pk, second)
     assert previous.startswith(f"/sites/{acme.pk}/tickets/{first}/")
     assert following.startswith(f"/sites/{acme.pk}/tickets/{third}/")
     assert "from=site" in following

@@ -81,7 +81,7 @@ def test_a_ticket_the_site_does_not_have_is_not_snoozed(agent_client, acme):
     response = agent_client.post(
         snooze_url(acme, 999_999), {"when": "tomorrow"}, HTTP_HX_REQUEST="true"
     )
-    assert response.status_code == 422
+    assert response.status_code == 404
     assert not Snooze.objects.exists()
 
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from dashboard.pages import user_sites
+from dashboard.usersites import user_sites
 from dashboard.workflow import notify
 
 

@@ -14,8 +14,8 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.tickets import ticket_get
-from dashboard.pages import record_errors, user_site
 from dashboard.sites.services import client_for
+from dashboard.usersites import user_site
 from dashboard.workflow import services
 from dashboard.workflow.forms import PickForm, ReplySearchForm, SavedReplyForm
 from dashboard.workflow.models import SavedReply
@@ -94,7 +94,6 @@ def reply_pick(request: HttpRequest) -> HttpResponse:
             ticket = ticket_get(client_for(site), ticket_id=ticket_id).ticket
         except UpstreamError as exc:
             error = exc
-            record_errors([site], [exc])
     values = services.placeholder_values(request.user, site, ticket_id, ticket)
     picks = [
         Pick(reply, fill(reply.body, values), missing(reply.body, values))

@@ -15,9 +15,9 @@ from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.models import Mailbox
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.reference import essentials_get
-from dashboard.pages import record_errors, user_site, user_sites
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
+from dashboard.usersites import user_site, user_sites
 from dashboard.workflow import services
 from dashboard.workflow.forms import SlaPolicyForm
 from dashboard.workflow.models import SlaPolicy
@@ -44,7 +44,6 @@ def _cards(sites: list[Site]) -> list[Card]:
     policies = services.policies_for_sites(sites)
     live = [site for site in sites if not site.needs_reconnect]
     outcomes = run_parallel({s.pk: partial(essentials_get, client_for(s)) for s in live})
-    record_errors(live, [outcomes[site.pk].error for site in live])
     cards = []
     for site in sites:
         outcome = outcomes.get(site.pk)

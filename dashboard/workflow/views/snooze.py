@@ -23,9 +23,11 @@ from dashboard.fluent.errors import (
 from dashboard.fluent.models import Ticket
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.tickets import ticket_get
-from dashboard.pages import record_errors, upstream_error, user_site
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
+from dashboard.tickets.links import thread_url
+from dashboard.upstream_errors import upstream_error
+from dashboard.usersites import user_site
 from dashboard.workflow import services, sla
 from dashboard.workflow.forms import SnoozeForm
 from dashboard.workflow.models import Snooze
@@ -86,7 +88,7 @@ def snooze(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
     try:
         ticket = ticket_get(client_for(site), ticket_id=ticket_id).ticket
     except (NotFoundError, ForbiddenError, AuthError) as error:
-        return upstream_error(request, error, site=site, status=422)
+        return upstream_error(request, error, site=site)
     except UpstreamError:
         # The site is down: snooze anyway; the next customer message it shows wakes the ticket.
         ticket = None
@@ -126,7 +128,7 @@ class Row:
 
     @property
     def url(self) -> str:
-        return reverse("tickets:thread", args=[self.snooze.site_id, self.snooze.ticket_id])
+        return thread_url(self.snooze.site_id, self.snooze.ticket_id)
 
     @property
     def wakes_in(self) -> str:
@@ -145,8 +147,6 @@ def _read(snoozes: list[Snooze], refresh: bool) -> tuple[dict, dict]:
         if s.site_id in clients
     }
     outcomes = run_parallel(calls)
-    read = [s for s in snoozes if s.key in outcomes]
-    record_errors([s.site for s in read], [outcomes[s.key].error for s in read])
     return {key: o.value.ticket for key, o in outcomes.items() if o.ok}, outcomes
 
 

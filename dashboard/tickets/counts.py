@@ -1,0 +1,93 @@
+"""Counts for the inbox's status tabs and sidebar, over the user's sites, loaded lazily after
+the list has shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import partial
+
+from dashboard.fluent import tickets as fluent_tickets
+from dashboard.fluent.parallel import run_parallel
+from dashboard.sites.models import Site
+from dashboard.sites.services import client_for
+from dashboard.tickets.query import InboxQuery
+from dashboard.tickets.search import searches_customers
+from dashboard.tickets.search import status_counts as search_status_counts
+
+COUNTED_STATUSES = ("new", "active", "closed")
+
+
+@dataclass
+class Counts:
+    by_status: dict[str, int | None]
+    mine: int | None
+    unassigned: int | None
+    waiting: int | None
+    per_site: dict[int, int | None]
+
+    @property
+    def all_open(self) -> int | None:
+        """Open tickets of every site, whatever the list shows (the "All sites" view's count)."""
+        known = [count for count in self.per_site.values() if count is not None]
+        return sum(known) if known else None
+
+
+def load_counts(all_sites: list[Site], query: InboxQuery) -> Counts:
+    """Tab and sidebar counts for ``query`` over the user's sites."""
+    sites = [site for site in all_sites if not site.needs_reconnect]
+    scoped = [site for site in sites if not query.site_id or site.pk == query.site_id]
+    calls = {}
+    for site in sites:
+        client = client_for(site)
+        if site in scoped and not searches_customers(query):
+            for status in COUNTED_STATUSES:
+                ticket_query = replace(query, status=status).for_site(site)
+                if ticket_query is not None:
+                    calls[(site.pk, status)] = partial(
+                        fluent_tickets.ticket_count, client, query=ticket_query
+                    )
+        # A site's open count is its new + active tab counts when those are unfiltered.
+        derived_open = site in scoped and not query.is_filtered
+        views = {
+            **({} if derived_open else {"open": InboxQuery()}),
+            "mine": InboxQuery(agent="me"),
+            "unassigned": InboxQuery(agent="unassigned"),
+            "waiting": InboxQuery(waiting=True),
+        }
+        for name, view in views.items():
+            ticket_query = view.for_site(site)
+            if ticket_query is not None:
+                calls[(site.pk, name)] = partial(
+                    fluent_tickets.ticket_count, client, query=ticket_query
+                )
+    outcomes = run_parallel(calls)
+
+    def total(name: str, among: list[Site]) -> int | None:
+        values = [outcomes[(s.pk, name)] for s in among if (s.pk, name) in outcomes]
+        good = [o.value for o in values if o.ok]
+        return sum(good) if good else (0 if not values else None)
+
+    by_status = {status: total(status, scoped) for status in COUNTED_STATUSES}
+    if searches_customers(query):
+        by_status.update(search_status_counts(scoped, query))
+    if by_status["new"] is not None and by_status["active"] is not None:
+        by_status["open"] = by_status["new"] + by_status["active"]
+    else:
+        by_status["open"] = None
+    known = [by_status[s] for s in COUNTED_STATUSES]
+    by_status["all"] = sum(known) if all(v is not None for v in known) else None
+    per_site: dict[int, int | None] = {}
+    # Every site gets a figure or "!", including one found refused while this page was loading.
+    for site in all_sites:
+        parts = [outcomes.get((site.pk, "open"))]
+        if parts[0] is None:
+            parts = [outcomes.get((site.pk, "new")), outcomes.get((site.pk, "active"))]
+        good = all(part is not None and part.ok for part in parts)
+        per_site[site.pk] = sum(part.value for part in parts) if good else None
+    return Counts(
+        by_status=by_status,
+        mine=total("mine", sites),
+        unassigned=total("unassigned", sites),
+        waiting=total("waiting", sites),
+        per_site=per_site,
+    )

@@ -1,0 +1,20 @@
+"""Where a ticket lives: the one URL helper every screen links a thread with."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+
+def thread_url(
+    site_id: int, ticket_id: int, from_qs: str = "", anchor: str = "", **params: Any
+) -> str:
+    """The thread of a ticket; with ``from_qs`` (an inbox query string) it remembers the list
+    it was opened from (for previous/next and Back), with ``anchor`` a message in it."""
+    url = reverse("tickets:thread", args=[site_id, ticket_id])
+    query = {key: value for key, value in {"from": from_qs, **params}.items() if value}
+    if query:
+        url += "?" + urlencode(query)
+    return url + (f"#{anchor}" if anchor else "")
