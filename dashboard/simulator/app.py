@@ -41,6 +41,7 @@ class SimulatedSite(SiteState):
         status = 0
         username: str | None = None
         logged = False
+        self._begin()
         try:
             self._delay(rest_path if rest_path is not None else path)
             reply, username = self._answer(environ, method, path, rest_path, query_string)
@@ -58,6 +59,7 @@ class SimulatedSite(SiteState):
         finally:
             if not logged:
                 self._log(method, path, query_string, status, username, started_at, started)
+            self._end()
 
     def _answer(
         self,

@@ -94,6 +94,10 @@ class SiteState:
         self.lock = threading.RLock()
         self._log_lock = threading.Lock()
         self.request_log: list[LoggedRequest] = []
+        # Requests being answered: a reset waits for them, so one held by a fault and released
+        # by the reset is logged before the log is cleared, never into the next test's log.
+        self._in_flight = 0
+        self._idle = threading.Condition()
         self._faults: list[Fault] = []
         self._latency_default_ms = 0.0
         self._latency_routes: list[tuple[str, float]] = []
@@ -152,16 +156,31 @@ class SiteState:
     # ----------------------------------------------------------------- controls
     def reset(self) -> None:
         """Back to the seed: data, viewers, latency, faults and the request log."""
+        self._latency_default_ms = 0.0
+        self._latency_routes = []
+        self.clear_faults()  # wakes every held request
+        self.wait_idle()
         with self.lock:
             # The clock keeps running across resets: a site's time never goes backwards, so
             # a write after a reset is always newer than anything a client saw before it.
             self._store = self._build()
             self.viewers = {}
             self._sort_cache = {}
-        self.clear_faults()
-        self._latency_default_ms = 0.0
-        self._latency_routes = []
         self.clear_log()
+
+    def wait_idle(self, timeout: float = 5.0) -> bool:
+        """Wait until no request is being answered (at most ``timeout`` seconds)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._in_flight == 0, timeout)
+
+    def _begin(self) -> None:
+        with self._idle:
+            self._in_flight += 1
+
+    def _end(self) -> None:
+        with self._idle:
+            self._in_flight -= 1
+            self._idle.notify_all()
 
     def set_latency(self, ms: float, route: str | None = None) -> None:
         """Delay answers by `ms`; `route` is a glob over the path after /wp-json."""

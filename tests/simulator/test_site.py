@@ -677,3 +677,21 @@ def test_controls_over_http_refuse_a_foreign_host_header(sim: Any) -> None:
         sim.acme.base_url + "/__simulator__/state", headers={"Host": "evil.example"}, timeout=5
     )
     assert answer.status_code == 403
+
+
+def test_a_request_held_by_a_timeout_is_not_logged_after_the_reset_that_releases_it(
+    sim: Any,
+) -> None:
+    """A request a client gave up on stays held on the site; the next test's reset wakes it.
+    It must be logged before the log is cleared, not into the next test's log."""
+    site = sim.acme.site
+    site.add_fault("timeout", route="/fluent-support/v2/tickets", method="POST")
+    with pytest.raises(requests.ReadTimeout):
+        call(sim.acme, "POST", f"{FS}/tickets", json={"title": "held"}, timeout=0.3)
+    assert site.count("POST") == 0  # still held on the site
+
+    site.reset()
+
+    assert site.wait_idle(timeout=5)
+    assert site.count("POST") == 0
+    assert site.request_log == []
