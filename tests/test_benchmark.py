@@ -101,3 +101,18 @@ def test_soak_reports_server_errors_and_latency_percentiles(tmp_path):
         assert _is_number(figures[key]["value"]), key
     assert "dashboard 5xx answers" in result.stdout
     _verdict(result.stdout)
+
+
+def test_quick_benchmark_weighs_pages_as_they_travel_gzipped(quick_run):
+    _result, figures = quick_run
+    rows = {row["key"]: row for row in figures["figures"]}
+    wire = figures["details"]["wire_bytes"]
+    for key, figure in (
+        ("inbox_one", "wire_inbox_one_kb"),
+        ("inbox_filter", "wire_inbox_filter_kb"),
+        ("thread", "wire_thread_kb"),
+    ):
+        assert rows[figure]["target"] is not None, figure
+        assert rows[figure]["value"] == wire[key]["wire"] / 1000
+        # Compressed on the way: what crossed the wire is a fraction of what the browser read.
+        assert wire[key]["wire"] * 2 < wire[key]["decompressed"], (key, wire[key])

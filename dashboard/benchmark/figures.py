@@ -1,5 +1,5 @@
 """The run's figures, each against its target: cold and warm reads as multiples of L, the
-merged inbox's scaling, fragment size, call budgets, throughput and worker memory."""
+merged inbox's scaling, bytes on the wire, call budgets, throughput and worker memory."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ def page_figures(
     harness: Harness,
     kinds: dict[str, PageKind],
     chains: dict[str, list[float]],
-    full_page: float | None,
-    fragment: float | None,
+    wire: dict[str, tuple[float | None, float | None]],
     load: LoadResult,
     rss_after: dict[int, float],
     worker_share: dict[str, float],
@@ -136,14 +135,21 @@ def page_figures(
             f"{wall('inbox_all') or 0:.0f} ms / {wall('inbox_all_one') or 0:.0f} ms; slowest "
             f"site answer {site_ms('inbox_all')} / {site_ms('inbox_all_one')}",
         ),
-        Figure(
-            "fragment_over_page_bytes",
-            "htmx fragment / full page bytes (filter)",
-            ratio(fragment, full_page),
-            "ratio",
-            "<=",
-            0.25,
-            f"{fragment or 0:.0f} B / {full_page or 0:.0f} B",
+        *(
+            Figure(
+                f"wire_{key}_kb",
+                label,
+                None if wire[key][0] is None else wire[key][0] / 1000,
+                "kB",
+                "<=",
+                limit,
+                f"gzip; {(wire[key][1] or 0) / 1000:.1f} kB decompressed",
+            )
+            for key, label, limit in (
+                ("inbox_one", "inbox page on the wire", 8),
+                ("inbox_filter", "  filter change fragment on the wire", 5),
+                ("thread", "thread page on the wire", 10),
+            )
         ),
         Figure(
             "calls_over_budget",

@@ -50,12 +50,14 @@ class Sample:
     path: str
     status: int
     wall_ms: float
-    size: int
+    size: int  # the body as the browser reads it (decompressed)
     timing: ServerTiming
     text: str = field(repr=False, default="")
     # Calls the simulated sites logged while the request ran (their own request log).
     site_calls: int = 0
     routes: list[str] = field(default_factory=list)
+    # What crossed the network: the gzipped body when the dashboard compressed it.
+    wire_size: int = 0
     # The longest any site took to answer one of those calls (L plus the site's own work).
     slowest_call_ms: float | None = None
 
@@ -67,6 +69,8 @@ class DashboardClient:
         self.base_url = base_url.rstrip("/")
         self.session = requests.Session()
         self.session.headers["User-Agent"] = "SupportDashboardBenchmark/1"
+        # What every browser sends: pages are measured as they travel, compressed.
+        self.session.headers["Accept-Encoding"] = "gzip"
 
     def login(self, username: str, password: str) -> None:
         """GET the login form, POST it back with its CSRF token, keep the session cookie."""
@@ -125,9 +129,18 @@ class DashboardClient:
             status=response.status_code,
             wall_ms=wall_ms,
             size=len(body),
+            wire_size=_wire_size(response, body),
             timing=ServerTiming.parse(response.headers.get("Server-Timing", "")),
             text=body.decode("utf-8", "replace"),
         )
+
+
+def _wire_size(response: requests.Response, body: bytes) -> int:
+    """Bytes on the wire: a compressed answer states its length; a plain one is its body."""
+    length = response.headers.get("Content-Length", "")
+    if response.headers.get("Content-Encoding") and length.isdigit():
+        return int(length)
+    return len(body)
 
 
 @dataclass(frozen=True)

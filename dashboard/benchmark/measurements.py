@@ -82,9 +82,14 @@ def run(harness: Harness) -> Results:
         cold_and_warm("queues", client, pages.queues)
 
     kinds = recorder.kinds
-    # The full page the filter fragment replaces part of: the same inbox, read warm.
-    full_page = median([s.size for s in kinds["inbox_one"].warm])
-    fragment = median([s.size for s in kinds["inbox_filter"].warm])
+    # What the pages an agent reads all day weigh on the wire (gzipped) and in the browser.
+    wire = {
+        key: (
+            median([s.wire_size for s in kinds[key].warm]),
+            median([s.size for s in kinds[key].warm]),
+        )
+        for key in ("inbox_one", "inbox_filter", "thread")
+    }
 
     harness.say("all-sites inbox with one site hanging")
     hanging = hanging_site_inbox(harness, client, pages.inbox_all)
@@ -96,9 +101,7 @@ def run(harness: Harness) -> Results:
     load = warm_load(harness, client, pages.inbox_one)
     rss_after = harness.worker_rss_mb()
 
-    figures = page_figures(
-        harness, kinds, chains, full_page, fragment, load.result, rss_after, load.worker_share
-    )
+    figures = page_figures(harness, kinds, chains, wire, load.result, rss_after, load.worker_share)
     figures.append(hanging)
     group = load.result.groups[0]
     details = {
@@ -125,8 +128,9 @@ def run(harness: Harness) -> Results:
             "upstream_calls_site_logs": load.site_calls,
             "upstream_calls_server_timing": group.upstream_calls,
         },
-        "fragment_bytes": fragment,
-        "full_page_bytes": full_page,
+        "wire_bytes": {
+            key: {"wire": sent, "decompressed": read} for key, (sent, read) in wire.items()
+        },
         "simulator_ms_per_call_beyond_latency": simulator_overhead_ms(harness, options.latency_ms),
     }
     return Results(

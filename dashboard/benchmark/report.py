@@ -58,6 +58,8 @@ class Figure:
             return f"{self.value:.0f} req/s"
         if self.unit == "MB":
             return f"{self.value:.0f} MB"
+        if self.unit == "kB":
+            return f"{self.value:.1f} kB"
         if self.unit == "ms":
             return f"{self.value:.0f} ms"
         if self.unit == "xL":
