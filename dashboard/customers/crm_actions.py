@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from dashboard.customers import lookup
+from dashboard.customers.panel import contact_context
 from dashboard.fluent import crm
 from dashboard.fluent.errors import ForbiddenError, InvalidInputError, UpstreamError
 from dashboard.fluent.parallel import run_parallel
@@ -35,14 +36,6 @@ ADMIN_ONLY = (
     "not one. Nothing was changed; ask an administrator of {site} to make the change or to "
     "give you the administrator role."
 )
-STATUS_LABELS = {
-    "subscribed": "Subscribed",
-    "pending": "Pending",
-    "unsubscribed": "Unsubscribed",
-    "transactional": "Transactional",
-    "bounced": "Bounced",
-    "complained": "Complained",
-}
 
 
 class Where(forms.Form):
@@ -60,7 +53,7 @@ class SegmentForm(Where):
 
 
 class StatusForm(Where):
-    status = forms.ChoiceField(choices=list(STATUS_LABELS.items()))
+    status = forms.ChoiceField(choices=list(crm.STATUS_LABELS.items()))
     confirm = forms.BooleanField(required=False)
 
 
@@ -103,7 +96,6 @@ def section(
 ) -> HttpResponse:
     """The contact section again, fresh: htmx swaps it in; a plain form post (no JavaScript)
     gets the contact's own page with the same message or confirmation."""
-    from dashboard.customers.panel import contact_context  # panel imports this module
 
     context = contact_context(request, site, customer_id, ticket_id)
     context.update(extra)
@@ -202,7 +194,7 @@ def status(request: HttpRequest, site_id: int, contact_id: int) -> HttpResponse:
         request,
         home,
         *_ids(form),
-        crm_done=("status", f"Status changed to {STATUS_LABELS[wanted].lower()}."),
+        crm_done=("status", f"Status changed to {crm.STATUS_LABELS[wanted].lower()}."),
     )
 
 

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from dashboard.customers import lookup
-from dashboard.customers.crm_actions import STATUS_LABELS
 from dashboard.customers.forms import PanelForm
+from dashboard.fluent import crm
 from dashboard.fluent.errors import UpstreamError
 from dashboard.sites.models import Site
 from dashboard.usersites import user_site, user_sites
@@ -64,7 +64,7 @@ def contact_context(
             context["email_error"] = error
         else:
             lookup.find_contact(result, email)
-    context["status_choices"] = list(STATUS_LABELS.items())
+    context["status_choices"] = list(crm.STATUS_LABELS.items())
     # Create contact is offered on the ticket's own site when it has FluentCRM, this user may
     # read it, and it answered that no contact has the customer's email.
     context["can_create"] = result.state == "no_match" and any(

@@ -167,6 +167,15 @@ def contact_by_email(
 # "FluentCRM contact actions", and the seq_crm_* captures.
 
 STATUSES = ("subscribed", "pending", "unsubscribed", "transactional", "bounced", "complained")
+# As FluentCRM's admin names them.
+STATUS_LABELS = {
+    "subscribed": "Subscribed",
+    "pending": "Pending",
+    "unsubscribed": "Unsubscribed",
+    "transactional": "Transactional",
+    "bounced": "Bounced",
+    "complained": "Complained",
+}
 
 
 class Segment(Model):

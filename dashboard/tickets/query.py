@@ -154,9 +154,3 @@ class InboxQuery:
             search=self.search,
             sort="waiting" if overdue else self.sort,
         )
-
-
-def from_list(query: InboxQuery) -> str:
-    """The query string by which a thread link names its list."""
-    params = query.params()
-    return f"?{urlencode({'from': urlencode(params)})}" if params else ""

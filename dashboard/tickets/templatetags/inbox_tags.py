@@ -18,7 +18,8 @@ from dashboard.templatetags.ui import (
     waiting,
     when,
 )
-from dashboard.tickets.query import InboxQuery, from_list
+from dashboard.tickets.links import thread_url
+from dashboard.tickets.query import InboxQuery
 from dashboard.tickets.rows import Row
 from dashboard.workflow.templatetags.workflow import sla_badge
 
@@ -50,9 +51,9 @@ def ticket_row(context, row: Row, query: InboxQuery, show_site: bool = True) -> 
     ticket, site = row.ticket, row.site
     # The thread link remembers the list it was opened from (for prev/next and Back); that
     # part of it is the same on every row, so it is built once per page.
-    suffix = context.get("_from_list")
-    if suffix is None:
-        suffix = context["_from_list"] = from_list(query)
+    from_qs = context.get("_from_qs")
+    if from_qs is None:
+        from_qs = context["_from_qs"] = urlencode(query.params())
     if row.preview is not None:
         note = '<span class="row-note">Note:</span> ' if row.preview.is_note else ""
         excerpt = note + _text(row.preview.text)
@@ -66,7 +67,7 @@ def ticket_row(context, row: Row, query: InboxQuery, show_site: bool = True) -> 
         time = when(ticket.last_activity, "")
     site_cell = f'<span class="row-site">{site_badge(site)}</span>' if show_site else ""
     tags = "".join(f'<span class="tag">{_text(tag.title)}</span>' for tag in ticket.tags)
-    href = reverse("tickets:thread", args=[site.pk, ticket.id]) + suffix
+    href = thread_url(site.pk, ticket.id, from_qs)
     name = _text((customer.name if customer else "") or "Unknown customer")
     email = _text(customer.email if customer else "")
     key = row.key
