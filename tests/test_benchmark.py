@@ -116,3 +116,16 @@ def test_quick_benchmark_weighs_pages_as_they_travel_gzipped(quick_run):
         assert rows[figure]["value"] == wire[key]["wire"] / 1000
         # Compressed on the way: what crossed the wire is a fraction of what the browser read.
         assert wire[key]["wire"] * 2 < wire[key]["decompressed"], (key, wire[key])
+
+
+def test_quick_benchmark_prices_a_team_in_upstream_calls(quick_run):
+    _result, figures = quick_run
+    rows = {row["key"]: row for row in figures["figures"]}
+    team = figures["details"]["team"]
+    assert rows["team_calls_per_site_agent_minute"]["target"] is not None
+    assert _is_number(rows["team_calls_per_site_agent_minute"]["value"])
+    # Every agent opened the inbox (and its fragments), read the waiting count and a thread.
+    assert team["requests"] >= team["agents"] * 4
+    assert rows["team_errors"]["value"] == 0
+    # Logged into the dashboard as their own users: the sites answered their first reads.
+    assert team["total_calls"] > 0

@@ -77,6 +77,11 @@ class Harness:
         # merged inbox (same page, same code, one site instead of N).
         self.all_sites = Account("bench", secrets.token_urlsafe(16))
         self.one_site = Account("bench-one", secrets.token_urlsafe(16))
+        # The simulated team (team.py): each agent with their own connection to every site.
+        self.team = [
+            Account(f"bench-agent-{n + 1}", secrets.token_urlsafe(16))
+            for n in range(options.team_size)
+        ]
         self._site_keys: list[str] = []
 
     # ------------------------------------------------------------------ lifecycle
@@ -145,7 +150,7 @@ class Harness:
         from django.contrib.auth import get_user_model
 
         users = get_user_model()
-        for account in (self.all_sites, self.one_site):
+        for account in (self.all_sites, self.one_site, *self.team):
             # Staff, so the pages report their upstream calls in Server-Timing.
             users.objects.create_user(account.username, password=account.password, is_staff=True)
 
@@ -164,11 +169,13 @@ class Harness:
 
         users = get_user_model()
         owners = {
-            self.all_sites.username: users.objects.get(username=self.all_sites.username),
-            self.one_site.username: users.objects.get(username=self.one_site.username),
+            account.username: users.objects.get(username=account.username)
+            for account in (self.all_sites, self.one_site, *self.team)
         }
+        team = [account.username for account in self.team]
         for index, running in enumerate(self.sites):
             wanted = [self.all_sites.username] + ([self.one_site.username] if index == 0 else [])
+            wanted += team
             for username in wanted:
                 site, _info = site_connect(
                     owner=owners[username],
@@ -274,6 +281,13 @@ class Harness:
         entries = []
         for running, start in zip(self.sites, positions, strict=True):
             entries.extend(list(running.site.request_log)[start:])
+        return entries
+
+    def calls_between(self, start: list[int], end: list[int]) -> list:
+        """The upstream requests every site logged between two readings of its log."""
+        entries = []
+        for running, first, last in zip(self.sites, start, end, strict=True):
+            entries.extend(list(running.site.request_log)[first:last])
         return entries
 
     def clear_site_logs(self) -> None:

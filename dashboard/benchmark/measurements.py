@@ -22,6 +22,7 @@ import statistics
 import time
 from dataclasses import dataclass, field
 
+from dashboard.benchmark import team
 from dashboard.benchmark.budgets import PageKind
 from dashboard.benchmark.figures import page_figures
 from dashboard.benchmark.harness import Harness
@@ -103,6 +104,13 @@ def run(harness: Harness) -> Results:
 
     figures = page_figures(harness, kinds, chains, wire, load.result, rss_after, load.worker_share)
     figures.append(hanging)
+
+    harness.say(
+        f"a team of {options.team_size} agents working for {options.team_seconds:g} s "
+        "(inbox with live updates, a new ticket every 30 s)"
+    )
+    worked = team.run(harness)
+    figures.extend(team.figures(worked))
     group = load.result.groups[0]
     details = {
         "pages": pages.__dict__,
@@ -130,6 +138,15 @@ def run(harness: Harness) -> Results:
         },
         "wire_bytes": {
             key: {"wire": sent, "decompressed": read} for key, (sent, read) in wire.items()
+        },
+        "team": {
+            "agents": worked.agents,
+            "seconds": worked.seconds,
+            "steady_calls": worked.steady_calls,
+            "total_calls": worked.total_calls,
+            "requests": worked.requests,
+            "per_site_agent_minute": worked.per_site_agent_minute,
+            "routes": dict(worked.routes),
         },
         "simulator_ms_per_call_beyond_latency": simulator_overhead_ms(harness, options.latency_ms),
     }

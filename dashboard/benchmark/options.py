@@ -24,6 +24,7 @@ class Options:
     profile: bool = False
     workers: int = 2
     threads: int = 4
+    team_seconds: float = 120.0
 
     @property
     def samples(self) -> int:
@@ -33,6 +34,13 @@ class Options:
     @property
     def load_seconds(self) -> float:
         return 3.0 if self.quick else 10.0
+
+    @property
+    def team_size(self) -> int:
+        """Agents in the simulated team (team.py); none in a soak run."""
+        if self.soak:
+            return 0
+        return 3 if self.quick else 10
 
     @property
     def load_clients(self) -> int:
@@ -68,6 +76,7 @@ class Options:
             profile=bool(values.get("profile")),
             workers=max(1, int(values.get("workers") or 2)),
             threads=max(1, int(values.get("threads") or 4)),
+            team_seconds=float(values.get("team_seconds") or (20.0 if quick else 120.0)),
         )
 
 
@@ -107,6 +116,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=4,
         help="gunicorn threads per worker (4, the Procfile's GUNICORN_THREADS default)",
+    )
+    parser.add_argument(
+        "--team-seconds",
+        type=float,
+        default=None,
+        help="how long the simulated team works (120; 20 with --quick)",
     )
     parser.add_argument(
         "--profile",
