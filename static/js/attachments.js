@@ -118,9 +118,12 @@
 
   function add(box, files) {
     const refused = [];
-    const room = Number(box.dataset.maxFiles) - counted(box).length;
-    Array.from(files).forEach((file, index) => {
-      const why = index >= room ? `${file.name} was not attached: a message takes up to ${box.dataset.maxFiles} files.` : problem(box, file);
+    const most = Number(box.dataset.maxFiles);
+    Array.from(files).forEach((file) => {
+      const full = counted(box).length >= most;
+      const why =
+        problem(box, file) ||
+        (full ? `${file.name} was not attached: a message takes up to ${most} files.` : "");
       if (why) refused.push(why);
       else upload(box, file);
     });

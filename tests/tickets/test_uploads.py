@@ -47,7 +47,11 @@ def test_upload_goes_to_the_site_for_this_ticket_and_answers_the_chip(agent_clie
     answer = response.json()
     file_hash, size, name = answer["value"].split(":", 2)
     assert re.fullmatch(r"[0-9a-f]{32}", file_hash)
-    assert (int(size), name, answer["size_label"]) == (len(png()), "screen shot.png", f"{len(png())} B")
+    assert (int(size), name, answer["size_label"]) == (
+        len(png()),
+        "screen shot.png",
+        f"{len(png())} B",
+    )
     row = stored(sim.acme, file_hash)
     # Made with the agent's own connection, for this ticket, invisible until a message names it.
     assert row["ticket_id"] == ticket_id and row["status"] == "in-active"
