@@ -283,15 +283,19 @@ class FluentClient:
         *,
         data: dict[str, Any] | None = None,
         invalidates: tuple[str, ...] = (),
+        form: dict[str, str] | None = None,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
     ) -> Any:
-        """Send a write once (never retried), invalidate the scopes it changes, return JSON."""
+        """Send a write once (never retried), invalidate the scopes it changes, return JSON.
+        ``data`` goes as JSON; ``form`` and ``files`` as multipart (an upload)."""
         started = time.perf_counter()
+        body: dict[str, Any] = {"data": form, "files": files} if files else {"json": data}
         try:
             with self.session.cache_disabled():
                 response = self.session.request(
                     method,
                     self.url(path),
-                    json=data,
+                    **body,
                     timeout=self.timeout,
                     allow_redirects=False,
                 )

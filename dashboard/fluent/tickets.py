@@ -170,16 +170,21 @@ def response_create(
     content: str,
     kind: Literal["response", "note"] = "response",
     close: bool = False,
+    attachments: tuple[str, ...] = (),
 ) -> Response:
     # Reference: POST /tickets/<id>/responses {content, conversation_type, close_ticket}
     # (captures fs_post_response, fs_post_note, fs_post_response_close,
-    # fs_post_response_empty_422, fs_post_response_nonexistent_ticket, maria_reply_other_ticket).
+    # fs_post_response_empty_422, fs_post_response_nonexistent_ticket, maria_reply_other_ticket);
+    # with files, "attachments": [file_hash] of uploads made for this ticket
+    # (seq_attachments_6_reply_with_attachments; the plugin attaches them to notes alike).
     # The answer's response.content is wrapped and entity-decoded, unlike what was stored
     # (seq_escaping_reply_3): escaped text comes back as live tags. Never render it; the
     # thread is read back with a GET.
     body: dict[str, Any] = {"content": content, "conversation_type": kind}
     if close:
         body["close_ticket"] = "yes"
+    if attachments:
+        body["attachments"] = list(attachments)
     data = client.send(
         "POST", f"{SUPPORT}/tickets/{int(ticket_id)}/responses", data=body, invalidates=TICKETS
     )

@@ -3,7 +3,8 @@
 What the real plugin does (captures ``seq_attachments_*``, REAL-API.md "Attachments"):
 
 - ``POST /ticket_file_upload`` (multipart, field ``file``, plus ``is_agent`` and ``ticket_id``)
-  stores the file as an ``in-active`` attachment and answers its 32-hex ``file_hash``;
+  stores the file as an ``in-active`` attachment and answers its 32-hex ``file_hash``; a file
+  over 2 MB or of a type outside the accepted groups is a 422 ``{"file": {rule: message}}``;
 - a reply naming hashes attaches only the in-active uploads made with that ticket's id; a new
   ticket attaches any in-active upload it names, as the customer's;
 - attachment objects hide ``full_url`` and ``file_path``: ``secureUrl`` is the only link, signed
@@ -18,7 +19,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from . import serialize as s
-from .attachments import activate, create, file_name, sign
+from .attachments import activate, create, detect_type, file_name, sign
 from .rest import Reply, Request
 
 if TYPE_CHECKING:
@@ -38,6 +39,12 @@ ACCEPTED_TYPES = frozenset(
     }
 )  # fmt: skip
 REFUSED_TYPE = {"file": {"mimetypes": "Only Photos, CSV, PDF/Docs, Zip, JSON files are allowed."}}
+# The plugin's default max_file_size is 2 (MB), checked as the file's size in KB <= 2 * 1024.
+MAX_FILE_MB = 2
+TOO_BIG = (
+    f"The file cannot be more than {MAX_FILE_MB:.1f}MB. Please upload somewhere like "
+    "Dropbox/Google Drive and paste the link in the response"
+)
 FILE_REQUIRED = {"file": {"required": "The file field is required."}}
 # The order the plugin's attachment objects list their keys in.
 PUBLIC_KEYS = (
@@ -131,19 +138,29 @@ def attach_to_new_ticket(
 
 
 def upload(site: SiteState, request: Request) -> Reply:
-    """POST /ticket_file_upload: one file in ``file``; answers the new upload's hash."""
+    """POST /ticket_file_upload: one file in ``file``; answers the new upload's hash.
+
+    The type is WordPress's reading of the file (its name, and for a picture its bytes), not
+    what the browser claimed; every failed rule is listed, size first (UploaderController).
+    """
     upload = request.body.get("file")
     if not isinstance(upload, dict) or not upload.get("filename"):
         return Reply(422, FILE_REQUIRED)
-    file_type = str(upload.get("content_type") or "application/octet-stream").split(";")[0]
-    if file_type.strip().lower() not in ACCEPTED_TYPES:
-        return Reply(422, REFUSED_TYPE)
+    content = upload.get("content") or b""
+    file_type = detect_type(str(upload["filename"]), content)
+    refused: dict[str, str] = {}
+    if len(content) / 1024 > MAX_FILE_MB * 1024:
+        refused["max"] = TOO_BIG
+    if file_type not in ACCEPTED_TYPES:
+        refused["mimetypes"] = REFUSED_TYPE["file"]["mimetypes"]
+    if refused:
+        return Reply(422, {"file": refused})
     ticket_id = s.to_int(request.body.get("ticket_id")) or None
     row = create(
         site.store,
         title=file_name(str(upload["filename"])),
-        file_type=file_type.strip().lower(),
-        content=upload.get("content") or b"",
+        file_type=file_type,
+        content=content,
         person_id=request.user.person_id,
         ticket_id=ticket_id,
         at=site.current_time(),

@@ -11,11 +11,13 @@ from django.views.decorators.http import require_POST
 from dashboard.fluent.errors import UpstreamError
 from dashboard.sites.models import Site
 from dashboard.tickets import models
+from dashboard.tickets.attach_views import posted_files
 from dashboard.tickets.conversation import newest_id
 from dashboard.tickets.forms import ComposeForm
 from dashboard.tickets.links import thread_url
 from dashboard.tickets.replies import Draft, Outcome, Result, read_thread, send_once
 from dashboard.tickets.thread import PAGE, Composer, context, origin, parse_int, with_event
+from dashboard.tickets.uploads import AttachedFile
 from dashboard.upstream_errors import error_status
 from dashboard.usersites import user_site
 
@@ -28,8 +30,10 @@ def reply(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
     """Send a reply or note once: refuse a replayed form, ask when someone wrote meanwhile."""
     site = user_site(request, site_id)
     form = ComposeForm(request.POST)
-    if not form.is_valid():
-        return _composer_answer(request, site, ticket_id, form, status=422)
+    # Files come uploaded already (from the page's script) or, without JavaScript, with the form.
+    files, refused = posted_files(request, site, ticket_id)
+    if refused or not form.is_valid():
+        return _composer_answer(request, site, ticket_id, form, files=files, refused=refused)
     data = form.cleaned_data
     draft = Draft(
         token=data["token"],
@@ -38,12 +42,13 @@ def reply(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
         close=form.close,
         last_seen=data["last_seen"],
         force=data["force"],
+        attachments=tuple(f.file_hash for f in files),
     )
     outcome = send_once(owner=request.user, site=site, ticket_id=ticket_id, draft=draft)
     if outcome.result is Result.SENT:
         anchor = f"message-{outcome.response_id}" if outcome.response_id else ""
         return _sent(request, site, ticket_id, outcome.notice, anchor=anchor)
-    return _composer_answer(request, site, ticket_id, form, outcome)
+    return _composer_answer(request, site, ticket_id, form, outcome, files=files)
 
 
 def _sent(
@@ -80,8 +85,11 @@ def _composer_answer(
     outcome: Outcome | None = None,
     *,
     status: int | None = None,
+    files: list[AttachedFile] | None = None,
+    refused: list[str] | None = None,
 ) -> HttpResponse:
-    """The composer with the agent's text kept and what happened said above the buttons."""
+    """The composer with the agent's text and files kept and what happened said above the
+    buttons."""
     outcome = outcome or Outcome(Result.FAILED)
     error, thread, essentials = outcome.error, outcome.thread, outcome.essentials
     uncertain = outcome.result is Result.UNCERTAIN
@@ -94,12 +102,16 @@ def _composer_answer(
         last_seen=newest_id(thread) if thread else parse_int(raw.get("last_seen")),
         text=raw.get("text", ""),
         mode="note" if "note" in (raw.get("action"), raw.get("mode")) else "reply",
-        errors=[message for messages in form.errors.values() for message in messages],
+        errors=[
+            *(refused or []),
+            *(message for messages in form.errors.values() for message in messages),
+        ],
         notice=outcome.notice or (f"Not sent. {error.user_message}" if error else ""),
         level="warning" if uncertain else "error",
         error=error,
         arrived=outcome.arrived,
         uncertain=uncertain,
+        files=files or [],
     )
     if thread is None and not request.htmx:
         # Without JavaScript the whole page is rendered again, text and all.
@@ -116,5 +128,7 @@ def _composer_answer(
         composer=composer,
         target="composer",
     )
+    if refused or form.errors:
+        status = status or 422
     status = status or STATUS.get(outcome.result) or (error_status(error) if error else 200)
     return render(request, f"{PAGE}#state" if request.htmx else PAGE, ctx, status=status)

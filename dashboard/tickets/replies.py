@@ -80,6 +80,7 @@ class Draft:
     close: bool = False
     last_seen: int | None = None  # the newest message on the agent's page
     force: bool = False  # send even if someone wrote meanwhile
+    attachments: tuple[str, ...] = ()  # file hashes of uploads made for this ticket
 
 
 def send_once(*, owner, site: Site, ticket_id: int, draft: Draft) -> Outcome:
@@ -109,6 +110,7 @@ def _post(site: Site, ticket_id: int, draft: Draft, row: Submission, *, after: i
             content=text_to_html(draft.text),
             kind=draft.kind,
             close=draft.close,
+            attachments=draft.attachments,
         )
     except UpstreamError as error:
         if error.maybe_applied:

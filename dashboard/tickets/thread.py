@@ -40,6 +40,7 @@ from dashboard.tickets.links import thread_url
 from dashboard.tickets.listing import neighbours
 from dashboard.tickets.query import InboxQuery
 from dashboard.tickets.replies import read_thread
+from dashboard.tickets.uploads import LIMITS, AttachedFile
 from dashboard.upstream_errors import upstream_error
 from dashboard.usersites import user_site, user_sites
 from dashboard.workflow.ui import read_ahead, sla_of, snooze_context
@@ -75,6 +76,8 @@ class Composer:
     arrived: list[Message] = field(default_factory=list)
     # After a timeout: sending again needs a deliberate click on "Send again".
     uncertain: bool = False
+    files: list[AttachedFile] = field(default_factory=list)  # kept until the message is sent
+    limits = LIMITS
 
 
 def origin(request: HttpRequest) -> tuple[InboxQuery, str]:

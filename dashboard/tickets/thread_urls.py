@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from dashboard.tickets import attachments, composer, thread, thread_actions
+from dashboard.tickets import attach_views, attachments, composer, thread, thread_actions
 
 urlpatterns = [
     path("", thread.thread, name="thread"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("presence/", thread.presence, name="presence"),
     path("leave/", thread.leave, name="leave"),
     path("reply/", composer.reply, name="reply"),
+    path("uploads/", attach_views.upload, name="upload"),
     path("responses/<int:response_id>/edit/", thread_actions.response_edit, name="response_edit"),
     path(
         "responses/<int:response_id>/delete/",

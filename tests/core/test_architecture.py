@@ -160,6 +160,7 @@ SERVICES = (
     "dashboard.tickets.search",
     "dashboard.tickets.merging",
     "dashboard.tickets.replies",
+    "dashboard.tickets.uploads",
     "dashboard.tickets.previews",
     "dashboard.tickets.conversation",
     "dashboard.tickets.rows",

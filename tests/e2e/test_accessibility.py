@@ -67,6 +67,16 @@ def _thread_note(w: World) -> None:
     expect(w.page.locator("#composer")).to_have_class("composer is-note")
 
 
+def _thread_files(w: World) -> None:
+    """The composer with an uploaded file's chip and a refused file's message."""
+    w.thread()
+    picker = w.page.locator("#composer input[type=file]")
+    picker.set_input_files(files=[{"name": "orders.csv", "mimeType": "text/csv", "buffer": b"a\n"}])
+    expect(w.page.locator("#composer input[name=attachments]")).to_have_count(1)
+    picker.set_input_files(files=[{"name": "page.html", "mimeType": "text/html", "buffer": b"x"}])
+    expect(w.page.locator("[data-file-message]")).to_be_visible()
+
+
 def _snooze_menu(w: World) -> None:
     w.thread()
     w.page.locator(".snooze-menu > summary").click()
@@ -103,6 +113,7 @@ STATES: dict[str, Callable[[World], None]] = {
     "inbox-bulk-selection": _inbox_bulk,
     "thread-reply": lambda w: w.thread(),
     "thread-note": _thread_note,
+    "thread-files": _thread_files,
     "snooze-menu": _snooze_menu,
     "saved-reply-picker": _saved_reply_picker,
     "shortcuts-dialog": _shortcuts,
@@ -319,12 +330,17 @@ SMALL_TARGETS = """(selector) => Array.from(document.querySelectorAll(selector))
        .slice(0, 30) + '" ' + Math.round(r.width) + 'x' + Math.round(r.height))"""
 
 
-@pytest.mark.parametrize("where", ["inbox", "thread", "customer"])
+@pytest.mark.parametrize("where", ["inbox", "thread", "thread-files", "customer"])
 def test_touch_targets_are_big_enough_and_keyboard_hints_hidden(
     where, phone, live_server, acme, academy, sim
 ):
     world = World(phone, live_server.url, acme, academy, sim)
-    {"inbox": world.inbox, "thread": world.thread, "customer": lambda: _customer(world)}[where]()
+    {
+        "inbox": world.inbox,
+        "thread": world.thread,
+        "thread-files": lambda: _thread_files(world),
+        "customer": lambda: _customer(world),
+    }[where]()
     assert phone.evaluate("matchMedia('(pointer: coarse)').matches")
     small = phone.evaluate(SMALL_TARGETS, CONTROLS)
     assert not small, f"targets under 44 px on a phone ({where}): {small}"
