@@ -13,6 +13,7 @@ urlpatterns = [
     path("presence/", thread.presence, name="presence"),
     path("leave/", thread.leave, name="leave"),
     path("reply/", composer.reply, name="reply"),
+    path("reply/preview/", composer.preview, name="compose_preview"),
     path("responses/<int:response_id>/edit/", thread_actions.response_edit, name="response_edit"),
     path(
         "responses/<int:response_id>/delete/",
