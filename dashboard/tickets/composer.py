@@ -6,20 +6,24 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from dashboard.fluent.errors import UpstreamError
+from dashboard.formatting import message_html
+from dashboard.html import clean_html
 from dashboard.sites.models import Site
 from dashboard.tickets import models
 from dashboard.tickets.attach_views import posted_files
 from dashboard.tickets.conversation import newest_id
-from dashboard.tickets.forms import ComposeForm
+from dashboard.tickets.forms import ComposeForm, PreviewForm
 from dashboard.tickets.links import thread_url
 from dashboard.tickets.replies import Draft, Outcome, Result, read_thread, send_once
 from dashboard.tickets.thread import PAGE, Composer, context, origin, parse_int, with_event
 from dashboard.tickets.uploads import AttachedFile
 from dashboard.upstream_errors import error_status
 from dashboard.usersites import user_site
+from dashboard.workflow.signatures import signature_text
 
 # What the composer answers for each outcome that leaves the message unsent (or unconfirmed).
 STATUS = {Result.ARRIVED: 409, Result.IN_FLIGHT: 409, Result.UNCERTAIN: 202}
@@ -43,6 +47,7 @@ def reply(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
         last_seen=data["last_seen"],
         force=data["force"],
         attachments=tuple(f.file_hash for f in files),
+        signature=form.signature_to_send,
     )
     outcome = send_once(owner=request.user, site=site, ticket_id=ticket_id, draft=draft)
     if outcome.result is Result.SENT:
@@ -70,6 +75,7 @@ def _sent(
         sent=True,
         notice=done,
         level="success",
+        signature=signature_text(user=request.user, site=site),
     )
     ctx = context(
         request, site, found, essentials, ticket_id=ticket_id, composer=composer, target="composer"
@@ -101,6 +107,8 @@ def _composer_answer(
         token=token,
         last_seen=newest_id(thread) if thread else parse_int(raw.get("last_seen")),
         text=raw.get("text", ""),
+        # The signature as the agent left it: an edited or removed one stays so.
+        signature=raw.get("signature", ""),
         mode="note" if "note" in (raw.get("action"), raw.get("mode")) else "reply",
         errors=[
             *(refused or []),
@@ -132,3 +140,20 @@ def _composer_answer(
         status = status or 422
     status = status or STATUS.get(outcome.result) or (error_status(error) if error else 200)
     return render(request, f"{PAGE}#state" if request.htmx else PAGE, ctx, status=status)
+
+
+@require_POST
+def preview(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
+    """The composer's text (and, for a reply, its signature) as the customer will see it,
+    rendered exactly as it will be sent. Nothing is sent or stored."""
+    site = user_site(request, site_id)
+    form = PreviewForm(request.POST)
+    if not form.is_valid():
+        errors = [message for messages in form.errors.values() for message in messages]
+        ctx = {"preview_html": "", "preview_errors": errors}
+        return render(request, "tickets/composer_preview.html", ctx, status=422)
+    data = form.cleaned_data
+    signature = "" if data["mode"] == "note" else data["signature"]
+    shown = clean_html(message_html(data["text"], signature), base_url=site.base_url)
+    ctx = {"preview_html": mark_safe(shown), "mode": data["mode"] or "reply"}  # noqa: S308
+    return render(request, "tickets/composer_preview.html", ctx)

@@ -15,7 +15,7 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 
 from dashboard.fluent.models import Attachment, Person, Response, Thread
-from dashboard.html import clean_html, holds_remote_images, html_to_text, text_to_html
+from dashboard.html import clean_html, holds_remote_images, html_to_text
 from dashboard.sites.models import Site
 
 
@@ -192,9 +192,12 @@ def arrived_since(thread: Thread, site: Site, last_seen: int) -> list[Message]:
     ]
 
 
-def find_posted(thread: Thread, site: Site, *, after: int, kind: str, text: str) -> Response | None:
-    """Our reply in a freshly read thread, if a send that timed out did reach the site."""
-    wanted = html_to_text(text_to_html(text))
+def find_posted(
+    thread: Thread, site: Site, *, after: int, kind: str, content: str
+) -> Response | None:
+    """Our reply (sent as ``content``) in a freshly read thread, if a send that timed out did
+    reach the site."""
+    wanted = html_to_text(content)
     for response in thread.responses:
         if (
             response.id > after

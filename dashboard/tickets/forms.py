@@ -13,6 +13,7 @@ from django import forms
 from dashboard.fluent.models import Essentials, TicketTag
 from dashboard.fluent.tickets import PRIORITIES
 from dashboard.tickets.models import TOKEN_PATTERN
+from dashboard.workflow.models import MAX_SIGNATURE
 
 MAX_TEXT = 20_000
 
@@ -20,7 +21,8 @@ EMPTY_MESSAGE = "Write something first: the message is empty."
 
 
 class ComposeForm(forms.Form):
-    """A reply or an internal note, typed as plain text."""
+    """A reply or an internal note, typed as plain text or Markdown, and the signature below
+    a reply as the agent left it for this one message (ignored for notes)."""
 
     ACTIONS = [("reply", "Send"), ("reply_close", "Send & close"), ("note", "Add note")]
     MODES = [("reply", "Reply"), ("note", "Internal note")]
@@ -39,6 +41,7 @@ class ComposeForm(forms.Form):
     # The newest message id when the page was rendered: anything newer arrived since.
     last_seen = forms.IntegerField(min_value=0, max_value=2**31, required=False)
     force = forms.BooleanField(required=False)
+    signature = forms.CharField(max_length=MAX_SIGNATURE, required=False, strip=False)
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].replace("\r\n", "\n")
@@ -61,6 +64,22 @@ class ComposeForm(forms.Form):
     @property
     def close(self) -> bool:
         return self.cleaned_data["action"] == "reply_close"
+
+    @property
+    def signature_to_send(self) -> str:
+        """The signature goes below replies only, never below an internal note."""
+        if self.kind == "note":
+            return ""
+        return self.cleaned_data.get("signature", "").replace("\r\n", "\n").strip()
+
+
+class PreviewForm(forms.Form):
+    """What the composer holds when the agent asks to see it rendered: an empty text is
+    fine (the preview says so), the limits are the composer's."""
+
+    text = forms.CharField(max_length=MAX_TEXT, required=False, strip=False)
+    signature = forms.CharField(max_length=MAX_SIGNATURE, required=False, strip=False)
+    mode = forms.ChoiceField(choices=ComposeForm.MODES, required=False)
 
 
 class EditForm(forms.Form):

@@ -22,7 +22,7 @@ from dashboard.fluent import tickets as fluent_tickets
 from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.models import Essentials, Thread
 from dashboard.fluent.parallel import run_parallel
-from dashboard.html import text_to_html
+from dashboard.formatting import message_html
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 from dashboard.tickets import models
@@ -81,6 +81,12 @@ class Draft:
     last_seen: int | None = None  # the newest message on the agent's page
     force: bool = False  # send even if someone wrote meanwhile
     attachments: tuple[str, ...] = ()  # file hashes of uploads made for this ticket
+    signature: str = ""  # below a reply, as the agent left it for this message
+
+    @property
+    def content(self) -> str:
+        """The HTML the plugin is sent: the Markdown rendered, sanitised and escaped."""
+        return message_html(self.text, self.signature)
 
 
 def send_once(*, owner, site: Site, ticket_id: int, draft: Draft) -> Outcome:
@@ -107,7 +113,7 @@ def _post(site: Site, ticket_id: int, draft: Draft, row: Submission, *, after: i
         posted = fluent_tickets.response_create(
             client_for(site),
             ticket_id=ticket_id,
-            content=text_to_html(draft.text),
+            content=draft.content,
             kind=draft.kind,
             close=draft.close,
             attachments=draft.attachments,
@@ -151,7 +157,7 @@ def _uncertain(site: Site, ticket_id: int, draft: Draft, row: Submission, *, aft
         fresh, essentials = read_thread(site, ticket_id, refresh=True)
     except UpstreamError:
         fresh, essentials = None, None
-    posted = fresh and find_posted(fresh, site, after=after, kind=draft.kind, text=draft.text)
+    posted = fresh and find_posted(fresh, site, after=after, kind=draft.kind, content=draft.content)
     if posted:
         models.settle(row, Submission.State.SENT, response_id=posted.id)
         done = "Sent: the site was slow to answer, but it has the message."

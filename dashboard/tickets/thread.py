@@ -29,12 +29,13 @@ from dashboard.fluent import tickets as fluent_tickets
 from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.models import Essentials, Thread
 from dashboard.fluent.parallel import meanwhile, run_parallel
+from dashboard.formatting import html_to_markdown
 from dashboard.pagecache import cached_page, one_time_token
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 from dashboard.tickets import presence as viewing
 from dashboard.tickets import previews
-from dashboard.tickets.conversation import Message, conversation, html_to_plain, newest_id
+from dashboard.tickets.conversation import Message, conversation, newest_id
 from dashboard.tickets.forms import EditForm
 from dashboard.tickets.links import thread_url
 from dashboard.tickets.listing import neighbours
@@ -43,6 +44,7 @@ from dashboard.tickets.replies import read_thread
 from dashboard.tickets.uploads import LIMITS, AttachedFile
 from dashboard.upstream_errors import upstream_error
 from dashboard.usersites import user_site, user_sites
+from dashboard.workflow.signatures import signature_text
 from dashboard.workflow.ui import read_ahead, sla_of, snooze_context
 
 PAGE = "tickets/thread.html"
@@ -78,6 +80,8 @@ class Composer:
     uncertain: bool = False
     files: list[AttachedFile] = field(default_factory=list)  # kept until the message is sent
     limits = LIMITS
+    # Shown below the text, editable for this message; added to replies, not notes.
+    signature: str = ""
 
 
 def origin(request: HttpRequest) -> tuple[InboxQuery, str]:
@@ -125,7 +129,12 @@ def context(
         # Read from the database only when the part of the page that shows them renders.
         "sla": partial(sla_of, request, site, ticket),
         "snooze": partial(snooze_context, request, site, ticket.id),
-        "composer": composer or Composer(token=one_time_token(request), last_seen=last_seen),
+        "composer": composer
+        or Composer(
+            token=one_time_token(request),
+            last_seen=last_seen,
+            signature=signature_text(user=request.user, site=site),
+        ),
         "priority_choices": [(p, p.capitalize()) for p in fluent_tickets.PRIORITIES],
         "available_tags": [
             tag
@@ -203,7 +212,7 @@ def thread(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
     if message is not None:
         # Editing without JavaScript: the page itself shows the form in place.
         ctx["editing_id"] = message.id
-        ctx["edit_form"] = EditForm(initial={"text": html_to_plain(message.body)})
+        ctx["edit_form"] = EditForm(initial={"text": html_to_markdown(message.body)})
     return render(request, PAGE, ctx)
 
 

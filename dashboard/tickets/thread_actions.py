@@ -14,10 +14,10 @@ from dashboard.fluent import reference
 from dashboard.fluent import tickets as fluent_tickets
 from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.models import Essentials
-from dashboard.html import text_to_html
+from dashboard.formatting import html_to_markdown, markdown_to_html
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
-from dashboard.tickets.conversation import Message, conversation, html_to_plain, render_content
+from dashboard.tickets.conversation import Message, conversation, render_content
 from dashboard.tickets.forms import PROPERTY_LABELS, EditForm, PropertyForm, TagForm
 from dashboard.tickets.links import thread_url
 from dashboard.tickets.replies import read_thread
@@ -49,7 +49,7 @@ def response_edit(
             return _edit_failed(request, site, ticket_id, response_id, None, error)
         if message is None or not message.editable:
             return HttpResponse("This message can no longer be edited.", status=404)
-        form = EditForm(initial={"text": html_to_plain(message.body)})
+        form = EditForm(initial={"text": html_to_markdown(message.body)})
         return _edit_form(request, site, ticket_id, response_id, form, status=200)
     form = EditForm(request.POST)
     if not form.is_valid():
@@ -59,7 +59,7 @@ def response_edit(
             client_for(site),
             ticket_id=ticket_id,
             response_id=response_id,
-            content=text_to_html(form.cleaned_data["text"]),
+            content=markdown_to_html(form.cleaned_data["text"]),
         )
     except UpstreamError as error:
         return _edit_failed(request, site, ticket_id, response_id, form, error)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("leave/", thread.leave, name="leave"),
     path("reply/", composer.reply, name="reply"),
     path("uploads/", attach_views.upload, name="upload"),
+    path("reply/preview/", composer.preview, name="compose_preview"),
     path("responses/<int:response_id>/edit/", thread_actions.response_edit, name="response_edit"),
     path(
         "responses/<int:response_id>/delete/",

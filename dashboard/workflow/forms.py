@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from dashboard.workflow import snooze
-from dashboard.workflow.models import MAX_HOURS, MIN_HOURS, SavedReply
+from dashboard.workflow.models import MAX_HOURS, MAX_SIGNATURE, MIN_HOURS, SavedReply
 from dashboard.workflow.placeholders import PLACEHOLDERS
 
 BODY_MAX = 10_000
@@ -104,3 +104,13 @@ class SnoozeForm(forms.Form):
         elif when:
             data["until"] = snooze.until_for(when, timezone.localtime(now))
         return data
+
+
+class SignatureForm(forms.Form):
+    text = forms.CharField(
+        label="Signature",
+        required=False,
+        strip=False,
+        max_length=MAX_SIGNATURE,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "true"}),
+    )

@@ -144,3 +144,30 @@ class Snooze(models.Model):
     @property
     def key(self) -> tuple[int, int]:
         return (self.site_id, self.ticket_id)
+
+
+# Long enough for a name, a role, a few links and a line of legal text.
+MAX_SIGNATURE = 2000
+
+
+class Signature(models.Model):
+    """What one user signs replies with on one of their sites (Markdown, like the replies).
+
+    Per site because an agent may sign differently for each brand; per user because a site row
+    belongs to its user anyway, and the user is kept here so a lookup can never cross users.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signatures"
+    )
+    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(max_length=MAX_SIGNATURE, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "site"], name="one_signature_per_user_and_site")
+        ]
+
+    def __str__(self) -> str:
+        return f"signature of user {self.user_id} on site {self.site_id}"

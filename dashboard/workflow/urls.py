@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboard.workflow.views import notify, replies, sla, snooze
+from dashboard.workflow.views import notify, replies, signatures, sla, snooze
 
 app_name = "workflow"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("replies/pick/", replies.reply_pick, name="reply_pick"),
     path("replies/<int:pk>/edit/", replies.reply_edit, name="reply_edit"),
     path("replies/<int:pk>/delete/", replies.reply_delete, name="reply_delete"),
+    path("signatures/", signatures.signature_settings, name="signatures"),
+    path("signatures/<int:site_id>/", signatures.signature_update, name="signature_update"),
     path("sla/", sla.sla_settings, name="sla"),
     path("sla/<int:site_id>/", sla.sla_save, name="sla_save"),
     path("snooze/<int:site_id>/<int:ticket_id>/", snooze.snooze, name="snooze"),

@@ -178,6 +178,7 @@ SERVICES = (
     "dashboard.workflow.sla",
     "dashboard.workflow.snooze",
     "dashboard.workflow.placeholders",
+    "dashboard.workflow.signatures",
 )
 # A module over this many lines is doing more than one thing (seed data excepted).
 MAX_LINES = 400

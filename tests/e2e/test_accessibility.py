@@ -77,6 +77,13 @@ def _thread_files(w: World) -> None:
     expect(w.page.locator("[data-file-message]")).to_be_visible()
 
 
+def _thread_preview(w: World) -> None:
+    w.thread()
+    w.page.locator("#composer-text").fill("**Bold**, *italic*, `code`\n\n- a list\n\n> a quote")
+    w.page.get_by_role("button", name="Preview").click()
+    expect(w.page.locator("#composer-preview strong")).to_have_text("Bold")
+
+
 def _snooze_menu(w: World) -> None:
     w.thread()
     w.page.locator(".snooze-menu > summary").click()
@@ -114,6 +121,7 @@ STATES: dict[str, Callable[[World], None]] = {
     "thread-reply": lambda w: w.thread(),
     "thread-note": _thread_note,
     "thread-files": _thread_files,
+    "thread-preview": _thread_preview,
     "snooze-menu": _snooze_menu,
     "saved-reply-picker": _saved_reply_picker,
     "shortcuts-dialog": _shortcuts,
@@ -127,6 +135,7 @@ STATES: dict[str, Callable[[World], None]] = {
     "saved-replies": lambda w: w.goto("/workflow/replies/"),
     "saved-reply-form": lambda w: w.goto("/workflow/replies/new/"),
     "sla-settings": lambda w: w.goto("/workflow/sla/"),
+    "signatures": lambda w: w.goto("/workflow/signatures/"),
     "snoozed": lambda w: w.goto("/workflow/snoozed/"),
     "password-change": lambda w: w.goto("/account/password/"),
     "not-found": lambda w: w.goto("/no-such-page/"),
