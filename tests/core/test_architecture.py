@@ -34,6 +34,7 @@ WEB_LAYER = (
     "dashboard.tickets",
     "dashboard.customers",
     "dashboard.queues",
+    "dashboard.reports",
     "dashboard.workflow",
     "dashboard.sites",
 )
