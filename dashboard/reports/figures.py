@@ -37,7 +37,7 @@ class DayRow:
 @dataclass
 class AgentRow:
     name: str
-    email: str
+    key: str  # the name folded: one person across sites
     replies: int = 0
     closed: int = 0
     first_median: float | None = None
@@ -109,8 +109,7 @@ def load_report(
             continue
         essentials = outcome.value
         for agent in essentials.agents:
-            if agent.email:
-                options["agents"].setdefault(agent.email.lower(), agent.name)
+            options["agents"].setdefault(agent.name.casefold(), agent.name)
         options["mailboxes"].update({m.name: m.name for m in essentials.mailboxes if m.name})
         options["products"].update({p.title: p.title for p in essentials.products if p.title})
         filters = site_filters(essentials, query)
@@ -158,7 +157,8 @@ def _merge(query, today, chosen, zones, totals, outcomes, reference, options) ->
         if failed:
             row.error = _message(failed[0])
             continue
-        names = {a.id: (a.email.lower(), a.name) for a in reference[site.pk].value.agents}
+        names = {a.id: (a.name.casefold(), a.name) for a in reference[site.pk].value.agents}
+        wanted = query.agent.casefold()
         for series in ("opened", "closed", "replies"):
             counts = got[series].value
             for day, count in counts.items():
@@ -177,11 +177,10 @@ def _merge(query, today, chosen, zones, totals, outcomes, reference, options) ->
             if 0 <= weekday < 7 and 0 <= hour < 24:
                 grid[weekday][hour] += count
         for summary_row in outcomes[(site.pk, "agents")].value:
-            email = (summary_row.email or names.get(summary_row.id, ("", ""))[0]).lower()
-            if query.agent and email != query.agent:
+            key, name = names.get(summary_row.id, (summary_row.label.casefold(), summary_row.label))
+            if wanted and key != wanted:
                 continue
-            key = email or f"{site.pk}:{summary_row.id}"
-            agent = agents.setdefault(key, AgentRow(summary_row.label, email))
+            agent = agents.setdefault(key, AgentRow(name, key))
             agent.replies += summary_row.stats.responses or 0
             agent.closed += summary_row.stats.closed or 0
         recent = outcomes[(site.pk, "tickets")].value
@@ -199,11 +198,9 @@ def _merge(query, today, chosen, zones, totals, outcomes, reference, options) ->
                     firsts.setdefault(created, []).append(first)
                 if closing is not None:
                     resolves.setdefault(created, []).append(closing)
-                email, name = names.get(ticket.agent_id, ("", ""))
-                if ticket.agent_id and (not query.agent or email == query.agent):
-                    agent = agents.setdefault(
-                        email or f"{site.pk}:{ticket.agent_id}", AgentRow(name, email)
-                    )
+                key, name = names.get(ticket.agent_id, ("", ""))
+                if ticket.agent_id and key and (not wanted or key == wanted):
+                    agent = agents.setdefault(key, AgentRow(name, key))
                     if first is not None:
                         agent._first.append(first)
                     if closing is not None:
@@ -242,7 +239,7 @@ def _merge(query, today, chosen, zones, totals, outcomes, reference, options) ->
         sites=list(totals.values()),
         notes=notes,
         options={
-            "agents": sorted(options["agents"].items(), key=lambda kv: kv[1].lower()),
+            "agents": sorted(options["agents"].values(), key=str.casefold),
             "mailboxes": sorted(options["mailboxes"]),
             "products": sorted(options["products"]),
         },

@@ -20,7 +20,7 @@ class ReportQuery:
     end: date | None = None
     compare: bool = False
     site: int | None = None
-    agent: str = ""  # an agent's email: one person across sites
+    agent: str = ""  # an agent's name: one person across sites (the sites share no id)
     mailbox: str = ""  # a mailbox's name, matched on every site
     product: str = ""  # a product's title, matched on every site
 
@@ -43,7 +43,7 @@ class ReportQuery:
             end=end,
             compare=params.get("compare") in ("1", "on", "true"),
             site=_int(params.get("site")),
-            agent=(params.get("agent") or "").strip().lower()[:254],
+            agent=(params.get("agent") or "").strip()[:200],
             mailbox=(params.get("mailbox") or "").strip()[:200],
             product=(params.get("product") or "").strip()[:200],
         )

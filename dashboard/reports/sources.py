@@ -64,7 +64,8 @@ class SiteFilters:
 def site_filters(essentials: Essentials, query: ReportQuery) -> SiteFilters:
     found = SiteFilters()
     if query.agent:
-        agent = next((a for a in essentials.agents if a.email.lower() == query.agent), None)
+        wanted = query.agent.casefold()
+        agent = next((a for a in essentials.agents if a.name.casefold() == wanted), None)
         found.agent_id = agent.id if agent else None
         if agent is None:
             found.absent.append("agent")
