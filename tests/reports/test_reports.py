@@ -8,7 +8,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from dashboard.reports import stats
@@ -28,8 +27,8 @@ def by_hand(sim_site, start, end):
     computed straight from the simulated site's tickets."""
     tickets = list(sim_site.site.store.tickets.values())
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
-    opened = {d: 0 for d in days}
-    closed = {d: 0 for d in days}
+    opened = dict.fromkeys(days, 0)
+    closed = dict.fromkeys(days, 0)
     firsts, resolves = [], []
     for ticket in tickets:
         created = local_day(sim_site, ticket["created_at"])
