@@ -13,6 +13,7 @@ NAV = [
     ("Inbox", "tickets:inbox", "tickets"),
     ("Customers", "customers:directory", "customers"),
     ("Queues", "queues:overview", "queues"),
+    ("Reports", "reports:reports", "reports"),
     ("Sites", "sites:list", "sites"),
 ]
 

@@ -157,6 +157,7 @@ INSTALLED_APPS = [
     "dashboard.tickets",
     "dashboard.customers",
     "dashboard.queues",
+    "dashboard.reports",
     "dashboard.workflow",
 ]
 

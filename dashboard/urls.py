@@ -16,6 +16,7 @@ urlpatterns = [
     path("sites/", include("dashboard.sites.urls")),
     path("customers/", include("dashboard.customers.urls")),
     path("queues/", include("dashboard.queues.urls")),
+    path("reports/", include("dashboard.reports.urls")),
     path("workflow/", include("dashboard.workflow.urls")),
     path("", include("dashboard.tickets.urls")),
 ]

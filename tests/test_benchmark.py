@@ -82,7 +82,7 @@ def test_quick_benchmark_measures_the_inbox_with_a_hanging_site(quick_run):
 def test_quick_benchmark_counts_upstream_calls_per_page_kind(quick_run):
     result, figures = quick_run
     calls = {row["key"]: row for row in figures["calls"]}
-    for kind in ("inbox_one", "inbox_all", "inbox_filter", "thread", "queues"):
+    for kind in ("inbox_one", "inbox_all", "inbox_filter", "thread", "queues", "reports"):
         assert kind in calls, f"no calls row for {kind}"
         assert _is_number(calls[kind]["cold"]["calls_max"])
         assert _is_number(calls[kind]["warm"]["calls_max"])

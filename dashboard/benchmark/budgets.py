@@ -121,6 +121,15 @@ BUDGETS: dict[str, Budget] = {
         "and a waiting page (2 each), per mailbox and product an open count, 3 report "
         "summaries for closed today, reference data (1): the plugin has no group-by",
     ),
+    "reports": Budget(
+        "reports page, last 30 days",
+        lambda s: 10 * s.sites,
+        "per site: reference data to turn the filters into the site's ids (1), tickets opened, "
+        "closed and agent replies per day from reports/*-growth (3: up to 62 days a call), the "
+        "day x hour grid (1), replies per agent from reports/agents-summary (1), today's open "
+        "count for the backlog (1), and the period's tickets, 100 a page, at most 3 pages, for "
+        "response and resolution times no report gives per day or per agent",
+    ),
 }
 # Lazily loaded fragments, recognised by their URL.
 FRAGMENT_KINDS = [

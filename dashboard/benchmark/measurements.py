@@ -81,6 +81,7 @@ def run(harness: Harness) -> Results:
         cold_and_warm("inbox_all_one", one_site_client, pages.inbox_all, follow=False)
         cold_and_warm("thread", client, pages.thread)
         cold_and_warm("queues", client, pages.queues)
+        cold_and_warm("reports", client, pages.reports)
 
     kinds = recorder.kinds
     # What the pages an agent reads all day weigh on the wire (gzipped) and in the browser.

@@ -23,6 +23,7 @@ class Pages:
     inbox_filter: str
     thread: str
     queues: str
+    reports: str
     ticket_id: int
     customer_id: int
 
@@ -169,6 +170,7 @@ def choose_pages(harness: Harness) -> Pages:
         inbox_filter=f"/?site={site_id}&priority=critical",
         thread=f"/sites/{site_id}/tickets/{ticket_id}/",
         queues="/queues/",
+        reports="/reports/?period=30",
         ticket_id=ticket_id,
         customer_id=customer_id,
     )
@@ -181,7 +183,7 @@ def page_views(harness: Harness, client: DashboardClient, pages: Pages) -> list[
     """Every request the measured pages make, fragments included (read once, unmeasured)."""
     visits = [
         item
-        for path in (pages.inbox_one, pages.inbox_all, pages.thread, pages.queues)
+        for path in (pages.inbox_one, pages.inbox_all, pages.thread, pages.queues, pages.reports)
         for item in visit(
             lambda url, headers: client.get(url, headers=headers),
             "page",

@@ -198,6 +198,9 @@ class Ticket(Model):
     last_customer_response: LocalTime = None
     last_agent_response: LocalTime = None
     resolved_at: LocalTime = None
+    # Seconds from opening to the first agent reply and to closing, as the plugin stores them.
+    first_response_time: OptionalInt = None
+    total_close_time: OptionalInt = None
 
     @field_validator("agent_id", "mailbox_id", "product_id", "customer_id", mode="after")
     @classmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from dashboard.fluent.client import SUPPORT, FluentClient
 from dashboard.fluent.parsing import Model, OptionalInt, Text
 
@@ -23,6 +25,7 @@ class SummaryRow(Model):
     each: ``full_name``, ``name`` or ``title``)."""
 
     id: int
+    email: Text = ""
     full_name: Text = ""
     name: Text = ""
     title: Text = ""
@@ -38,15 +41,30 @@ class Summary(Model):
     summary: list[SummaryRow]
 
 
-def _summary_rows(client: FluentClient, path: str, refresh: bool) -> list[SummaryRow]:
-    answer = client.get(f"{SUPPORT}{path}", kind="report", refresh=refresh)
+def _summary_rows(
+    client: FluentClient, path: str, refresh: bool, days: tuple[date, date] | None = None
+) -> list[SummaryRow]:
+    params = {"from": days[0].isoformat(), "to": days[1].isoformat()} if days else None
+    answer = client.get(f"{SUPPORT}{path}", kind="report", params=params, refresh=refresh)
     return client.parse(Summary, answer.data).summary
 
 
-def report_agents_summary(client: FluentClient, *, refresh: bool = False) -> list[SummaryRow]:
-    # Reference: GET /reports/agents-summary (capture fs_reports_agents_summary): per agent,
-    # today's responses, interactions and tickets closed by them.
-    return _summary_rows(client, "/reports/agents-summary", refresh)
+def report_agents_summary(
+    client: FluentClient, *, days: tuple[date, date] | None = None, refresh: bool = False
+) -> list[SummaryRow]:
+    # Reference: GET /reports/agents-summary (captures fs_reports_agents_summary,
+    # seq_reports_agents_summary_range): per agent, the responses and interactions of the
+    # days (today by default) and the tickets assigned to them closed in those days.
+    return _summary_rows(client, "/reports/agents-summary", refresh, days)
+
+
+def report_my_summary(
+    client: FluentClient, *, days: tuple[date, date], refresh: bool = False
+) -> SummaryRow | None:
+    # Reference: GET /my-reports/my-summary?from&to (capture seq_reports_my_summary_range):
+    # the caller's own row of the agents summary; any agent may ask.
+    rows = _summary_rows(client, "/my-reports/my-summary", refresh, days)
+    return rows[0] if rows else None
 
 
 def report_mailboxes_summary(client: FluentClient, *, refresh: bool = False) -> list[SummaryRow]:

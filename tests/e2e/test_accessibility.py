@@ -113,6 +113,12 @@ def _customer(w: World) -> None:
     w.goto(f"/customers/{w.acme.pk}/{w.customer()}/")
 
 
+def _reports_table(w: World) -> None:
+    w.goto("/reports/")
+    w.page.locator('[data-chart="hours"] summary').click()
+    expect(w.page.locator('[data-table="hours"] table')).to_be_visible()
+
+
 STATES: dict[str, Callable[[World], None]] = {
     "inbox-all-sites": lambda w: w.inbox(),
     "inbox-one-site": lambda w: w.inbox(f"?site={w.acme.pk}"),
@@ -130,6 +136,9 @@ STATES: dict[str, Callable[[World], None]] = {
     "customer": _customer,
     "new-ticket": lambda w: w.goto(f"/customers/new-ticket/?site={w.acme.pk}"),
     "queues": lambda w: w.goto("/queues/"),
+    "reports": lambda w: w.goto("/reports/?compare=1"),
+    "reports-table-open": _reports_table,
+    "my-stats": lambda w: w.goto("/reports/mine/"),
     "sites": lambda w: w.goto("/sites/"),
     "site-connect": lambda w: w.goto("/sites/connect/"),
     "saved-replies": lambda w: w.goto("/workflow/replies/"),

@@ -3,7 +3,7 @@ and the signed-in agent's own figures."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from .. import serialize as s
@@ -77,14 +77,33 @@ def human_span(seconds: float) -> str:
     return "0 seconds"
 
 
-def _agent_summary(site: SiteState, agent: dict[str, Any]) -> dict[str, Any]:
+def _window(site: SiteState, request: Request) -> tuple[Any, Any]:
+    """The summaries' ``from`` and ``to`` days (both included), by default today only."""
+    today = _local_date(site, site.current_time())
+
+    def day(name: str) -> Any:
+        try:
+            return date.fromisoformat(str(request.param(name) or "")[:10])
+        except ValueError:
+            return None
+
+    return day("from") or today, day("to") or today
+
+
+def _within(site: SiteState, at: datetime | None, window: tuple[Any, Any]) -> bool:
+    day = _local_date(site, at)
+    return day is not None and window[0] <= day <= window[1]
+
+
+def _agent_summary(
+    site: SiteState, agent: dict[str, Any], window: tuple[Any, Any]
+) -> dict[str, Any]:
     store = site.store
     now = site.current_time()
-    today = _local_date(site, now)
     responses_today = interactions = 0
     touched: set[int] = set()
     for row in store.responses.values():
-        if row["person_id"] != agent["id"] or _local_date(site, row["created_at"]) != today:
+        if row["person_id"] != agent["id"] or not _within(site, row["created_at"], window):
             continue
         touched.add(row["ticket_id"])
         if row["conversation_type"] == "response":
@@ -99,9 +118,8 @@ def _agent_summary(site: SiteState, agent: dict[str, Any]) -> dict[str, Any]:
             opens += 1
             if waiting(ticket):
                 waits.append((now - ticket["waiting_since"]).total_seconds())
-        elif (
-            ticket["closed_by"] == agent["id"] and _local_date(site, ticket["resolved_at"]) == today
-        ):
+        elif _within(site, ticket["resolved_at"], window):
+            # The plugin counts the closed tickets assigned to the agent, whoever closed them.
             closed_today += 1
     return {
         "id": agent["id"],
@@ -127,12 +145,13 @@ def _agent_summary(site: SiteState, agent: dict[str, Any]) -> dict[str, Any]:
 
 def reports_agents_summary(site: SiteState, request: Request) -> Reply:
     agents = sorted(site.store.agents.values(), key=lambda p: p["id"])
-    return Reply(200, {"summary": [_agent_summary(site, a) for a in agents]})
+    window = _window(site, request)
+    return Reply(200, {"summary": [_agent_summary(site, a, window) for a in agents]})
 
 
 def my_summary(site: SiteState, request: Request) -> Reply:
     agent = site.store.persons[request.user.person_id]
-    return Reply(200, {"summary": [_agent_summary(site, agent)]})
+    return Reply(200, {"summary": [_agent_summary(site, agent, _window(site, request))]})
 
 
 def my_reports(site: SiteState, request: Request) -> Reply:

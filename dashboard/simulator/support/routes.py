@@ -25,6 +25,15 @@ from .reference import (
     product_show,
     products_index,
 )
+from .report_charts import (
+    group_response_growth,
+    my_resolve_growth,
+    my_response_growth,
+    reports_day_time_stats,
+    reports_resolve_growth,
+    reports_response_growth,
+    reports_tickets_growth,
+)
 from .reports import (
     mailbox_reports_summary,
     my_reports,
@@ -125,6 +134,21 @@ ROUTES = [
     Route(NS + "/reports", {"GET": reports_overall}, "GET", REPORTS),
     Route(NS + "/reports/stats", {"GET": reports_stats}, "GET", REPORTS),
     Route(NS + "/reports/agents-summary", {"GET": reports_agents_summary}, "GET", REPORTS),
+    Route(NS + "/reports/tickets-growth", {"GET": reports_tickets_growth}, "GET", REPORTS),
+    Route(NS + "/reports/tickets-resolve-growth", {"GET": reports_resolve_growth}, "GET", REPORTS),
+    Route(NS + "/reports/response-growth", {"GET": reports_response_growth}, "GET", REPORTS),
+    Route(NS + "/reports/day-time-stats", {"GET": reports_day_time_stats}, "GET", REPORTS),
+    *[
+        Route(f"{NS}/{group}-reports/{name}", {"GET": handler}, "GET", REPORTS)
+        for group in ("product", "mailbox")
+        for name, handler in (
+            ("tickets-growth", reports_tickets_growth),
+            ("tickets-resolve-growth", reports_resolve_growth),
+            ("response-growth", group_response_growth),
+        )
+    ],
+    Route(NS + "/my-reports/tickets-resolve-growth", {"GET": my_resolve_growth}, "GET", AGENT),
+    Route(NS + "/my-reports/response-growth", {"GET": my_response_growth}, "GET", AGENT),
     Route(NS + "/my-reports", {"GET": my_reports}, "GET", AGENT),
     Route(NS + "/my-reports/my-summary", {"GET": my_summary}, "GET", AGENT),
     Route(
