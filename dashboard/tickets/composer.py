@@ -14,6 +14,7 @@ from dashboard.tickets import models
 from dashboard.tickets.conversation import newest_id
 from dashboard.tickets.forms import ComposeForm
 from dashboard.tickets.links import thread_url
+from dashboard.tickets.loop_views import move_on, upcoming
 from dashboard.tickets.replies import Draft, Outcome, Result, read_thread, send_once
 from dashboard.tickets.thread import PAGE, Composer, context, origin, parse_int, with_event
 from dashboard.upstream_errors import error_status
@@ -39,8 +40,14 @@ def reply(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
         last_seen=data["last_seen"],
         force=data["force"],
     )
+    # A note is for colleagues: the agent stays. A reply may take them on (their choice).
+    choice, following = upcoming(request, site, ticket_id) if form.kind != "note" else ("", None)
     outcome = send_once(owner=request.user, site=site, ticket_id=ticket_id, draft=draft)
     if outcome.result is Result.SENT:
+        if choice and (
+            moved := move_on(request, site, ticket_id, choice, following, outcome.notice)
+        ):
+            return moved
         anchor = f"message-{outcome.response_id}" if outcome.response_id else ""
         return _sent(request, site, ticket_id, outcome.notice, anchor=anchor)
     return _composer_answer(request, site, ticket_id, form, outcome)

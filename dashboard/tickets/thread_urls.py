@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from dashboard.tickets import attachments, composer, thread, thread_actions
+from dashboard.tickets import attachments, composer, loop_views, thread, thread_actions
 
 urlpatterns = [
     path("", thread.thread, name="thread"),
     path("conversation/", thread.conversation_view, name="conversation"),
     path("nav/", thread.nav, name="thread_nav"),
     path("presence/", thread.presence, name="presence"),
+    path("prefetch-next/", loop_views.prefetch, name="prefetch_next"),
     path("leave/", thread.leave, name="leave"),
     path("reply/", composer.reply, name="reply"),
     path("responses/<int:response_id>/edit/", thread_actions.response_edit, name="response_edit"),

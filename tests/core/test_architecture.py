@@ -18,7 +18,8 @@ TAG_HELPERS = (
     "dashboard.durations",
     "dashboard.html",
     "dashboard.tickets.query",  # the inbox's state as it is written in the URL
-    "dashboard.tickets.links",  # the one thread URL helper
+    "dashboard.tickets.links",
+    "dashboard.tickets.loop",  # the one thread URL helper
     "dashboard.tickets.rows",
 )
 # Parts of Django that belong to the web layer, which the upstream client knows nothing of.
@@ -164,6 +165,7 @@ SERVICES = (
     "dashboard.tickets.conversation",
     "dashboard.tickets.rows",
     "dashboard.tickets.links",
+    "dashboard.tickets.loop",
     "dashboard.customers.lookup",
     "dashboard.customers.directory",
     "dashboard.queues.figures",
