@@ -20,7 +20,7 @@ from dashboard.fluent import trace as upstream_trace
 from dashboard.fluent.errors import UpstreamError
 from dashboard.sites.models import Site
 from dashboard.tickets.links import thread_url
-from dashboard.tickets.listing import load
+from dashboard.tickets.listing import MAX_SHOWN, load
 from dashboard.tickets.merging import InboxPage
 from dashboard.tickets.models import AgentPreference
 from dashboard.tickets.query import InboxQuery
@@ -80,9 +80,18 @@ def next_ticket(
     sites: list[Site], query: InboxQuery, site_id: int, ticket_id: int
 ) -> NextTicket | None:
     """The ticket after this one in the agent's list (read from the cached list)."""
+    current = (site_id, ticket_id)
     page = load(sites, query)
     keys = [(row.site.pk, row.ticket.id) for row in page.rows]
-    found = following(keys, (site_id, ticket_id), failing_sites(sites, page))
+    failing = failing_sites(sites, page)
+    # A ticket listed after "Load more": read on through the list's slices (cached).
+    while page.next_cursor and len(keys) < MAX_SHOWN and current not in keys[:-1]:
+        page = load(sites, query, cursor=page.next_cursor)
+        if not page.rows:
+            break
+        keys += [(row.site.pk, row.ticket.id) for row in page.rows]
+        failing |= failing_sites(sites, page)
+    found = following(keys, current, failing)
     if found is None:
         return None
     site = next(site for site in sites if site.pk == found[0])
