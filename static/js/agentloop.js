@@ -52,7 +52,9 @@
       const button = note
         ? form.querySelector('[data-default-for="note"]')
         : form.querySelector("[data-send-close]") || form.querySelector('[data-default-for="reply"]');
-      form.requestSubmit(button || undefined);
+      /* A click, not requestSubmit: htmx sends the clicked button's name and value. */
+      if (button) button.click();
+      else form.requestSubmit();
     },
     true,
   );

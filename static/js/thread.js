@@ -99,8 +99,13 @@
     form.addEventListener("click", (event) => {
       if (event.target.closest(".mode")) setTimeout(() => textarea.focus(), 0);
     });
-    /* Keep what the agent typed while a send was in flight, if the answer replaces the form. */
-    form.addEventListener("htmx:beforeRequest", () => saveDraft(form));
+    /* Keep what the agent typed while a send was in flight, if the answer replaces the form.
+       The pending save is dropped: fired after a confirmed send, it would bring back as a
+       draft the text just sent. */
+    form.addEventListener("htmx:beforeRequest", () => {
+      clearTimeout(timer);
+      saveDraft(form);
+    });
 
     form.addEventListener("dashboard:send-failed", () => {
       showStatus(

@@ -118,6 +118,7 @@ STATES: dict[str, Callable[[World], None]] = {
     "sla-settings": lambda w: w.goto("/workflow/sla/"),
     "snoozed": lambda w: w.goto("/workflow/snoozed/"),
     "password-change": lambda w: w.goto("/account/password/"),
+    "preferences": lambda w: w.goto("/account/preferences/"),
     "not-found": lambda w: w.goto("/no-such-page/"),
 }
 
