@@ -93,6 +93,7 @@ def test_send_and_close_opens_the_next_ticket_from_the_cache(agent_client, acme,
     assert sent["HX-Redirect"] == thread_of(acme, upcoming)
     assert "draftDone" in sent["HX-Trigger"]
     assert sim.acme.site.tickets[current]["status"] == "closed"
+    sim.acme.site.wait_idle()  # the log entry is written after the answer
     sim.acme.site.clear_log()
     page = agent_client.get(sent["HX-Redirect"])
     nav = agent_client.get(url("thread_nav", acme, upcoming, **from_list(acme)), **HTMX)
@@ -152,6 +153,7 @@ def test_a_failed_close_stays_with_its_error(agent_client, acme, sim):
 def test_the_prefetch_warms_the_next_ticket_without_registering_a_viewer(agent_client, acme, sim):
     order = listed(agent_client, acme)
     assert agent_client.get(thread_of(acme, order[0])).status_code == 200
+    sim.acme.site.wait_idle()  # the log entry is written after the answer
     sim.acme.site.clear_log()
 
     warmed = agent_client.get(url("prefetch_next", acme, order[0], **from_list(acme)))
@@ -162,6 +164,7 @@ def test_the_prefetch_warms_the_next_ticket_without_registering_a_viewer(agent_c
     assert any(path.endswith(f"/tickets/{order[1]}") for path in calls), calls
     assert not any("live_activity" in path for path in calls)
     assert sim.acme.site.viewers.get(order[1], {}) == {}
+    sim.acme.site.wait_idle()  # the log entry is written after the answer
     sim.acme.site.clear_log()
     assert agent_client.get(thread_of(acme, order[1])).status_code == 200
     assert site_calls(sim.acme) == []
@@ -171,6 +174,7 @@ def test_no_prefetch_from_a_site_that_failed(agent_client, acme, sim):
     order = listed(agent_client, acme)
     acme.auth_failed_at = timezone.now()
     acme.save()
+    sim.acme.site.wait_idle()  # the log entry is written after the answer
     sim.acme.site.clear_log()
     warmed = agent_client.get(url("prefetch_next", acme, order[0], **from_list(acme)))
     assert warmed.status_code == 204 and "X-Prefetched" not in warmed
@@ -185,6 +189,7 @@ def test_no_prefetch_from_a_site_that_is_down(agent_client, acme, sim):
     from dashboard.fluent.client import site_key
 
     bump_generation(site_key(acme.base_url), "tickets")
+    sim.acme.site.wait_idle()  # the log entry is written after the answer
     sim.acme.site.clear_log()
     warmed = agent_client.get(url("prefetch_next", acme, order[0], **from_list(acme)))
     assert warmed.status_code == 204 and "X-Prefetched" not in warmed
