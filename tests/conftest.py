@@ -76,3 +76,12 @@ def _fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def stays_after_send(user):
+    """The agent chose to stay on a ticket after sending or closing it (the default moves on
+    to the next ticket): for tests of what the thread page shows after a write."""
+    from dashboard.tickets.loop import AfterSend, set_after_send
+
+    set_after_send(user, AfterSend.STAY)

@@ -28,6 +28,7 @@ from dashboard.benchmark.figures import page_figures
 from dashboard.benchmark.harness import Harness
 from dashboard.benchmark.http import DashboardClient
 from dashboard.benchmark.load import LoadGroup, LoadResult, run_load
+from dashboard.benchmark.loop import next_after_send
 from dashboard.benchmark.report import Figure
 from dashboard.benchmark.sampling import (
     FILTER_HEADERS,
@@ -105,6 +106,8 @@ def run(harness: Harness) -> Results:
 
     figures = page_figures(harness, kinds, chains, wire, load.result, rss_after, load.worker_share)
     figures.append(hanging)
+    harness.say("the agent's loop: read-ahead and the next ticket after Send & close")
+    figures += next_after_send(harness, client, harness.first.site_ids[harness.all_sites.username])
 
     harness.say(
         f"a team of {options.team_size} agents working for {options.team_seconds:g} s "

@@ -18,6 +18,7 @@ from dashboard.tickets.attach_views import posted_files
 from dashboard.tickets.conversation import newest_id
 from dashboard.tickets.forms import ComposeForm, PreviewForm
 from dashboard.tickets.links import thread_url
+from dashboard.tickets.loop_views import move_on, upcoming
 from dashboard.tickets.replies import Draft, Outcome, Result, read_thread, send_once
 from dashboard.tickets.thread import PAGE, Composer, context, origin, parse_int, with_event
 from dashboard.tickets.uploads import AttachedFile
@@ -49,8 +50,14 @@ def reply(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
         attachments=tuple(f.file_hash for f in files),
         signature=form.signature_to_send,
     )
+    # A note is for colleagues: the agent stays. A reply may take them on (their choice).
+    choice, following = upcoming(request, site, ticket_id) if form.kind != "note" else ("", None)
     outcome = send_once(owner=request.user, site=site, ticket_id=ticket_id, draft=draft)
     if outcome.result is Result.SENT:
+        if choice and (
+            moved := move_on(request, site, ticket_id, choice, following, outcome.notice)
+        ):
+            return moved
         anchor = f"message-{outcome.response_id}" if outcome.response_id else ""
         return _sent(request, site, ticket_id, outcome.notice, anchor=anchor)
     return _composer_answer(request, site, ticket_id, form, outcome, files=files)

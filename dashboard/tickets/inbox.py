@@ -26,7 +26,7 @@ from dashboard.pagecache import cached_page
 from dashboard.sites.services import client_for
 from dashboard.tickets import listing
 from dashboard.tickets.counts import load_counts
-from dashboard.tickets.merging import InboxPage
+from dashboard.tickets.merging import InboxPage, parse_cursor
 from dashboard.tickets.query import SORT_CHOICES, STATUS_TABS, InboxQuery
 from dashboard.usersites import user_sites
 from dashboard.workflow.ui import (
@@ -66,6 +66,12 @@ def _page_numbers(current: int, last: int) -> list[int | None]:
     return numbers
 
 
+def _shown(value: str | None) -> int:
+    """``shown=`` from the address: how many rows "Load more" had listed (0: just the first)."""
+    text = (value or "")[:6]
+    return int(text) if text.isdigit() else 0
+
+
 def _refresh(request: HttpRequest) -> bool:
     """The page's Refresh control ("?refresh=1"): read fresh from the sites."""
     return request.GET.get("refresh") == "1"
@@ -87,8 +93,16 @@ def hide_snoozed(request: HttpRequest, page: InboxPage) -> None:
 def inbox(request: HttpRequest) -> HttpResponse:
     query = InboxQuery.from_params(request.GET, user_sites(request))
     cursor = request.GET.get("cursor", "")[:500]
+    shown = _shown(request.GET.get("shown")) if not cursor else 0
     with meanwhile(partial(read_ahead, request)):
-        page = listing.load(user_sites(request), query, cursor=cursor, refresh=_refresh(request))
+        if shown:
+            page = listing.load_shown(user_sites(request), query, shown=shown)
+        else:
+            page = listing.load(
+                user_sites(request), query, cursor=cursor, refresh=_refresh(request)
+            )
+    # Tickets listed so far, snoozed ones included (the cursor counts them too).
+    listed = sum(parse_cursor(cursor, user_sites(request)).values()) + len(page.rows)
     hide_snoozed(request, page)
     attach_sla(request, page.rows)
     context = _context(request, query, page)
@@ -96,7 +110,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     # Unknown or out-of-range parameters are dropped and said so, never sent to a site.
     status = 400 if query.errors else 200
     if request.htmx and cursor:
-        return render(request, "tickets/inbox.html#more-rows", context, status=status)
+        response = render(request, "tickets/inbox.html#more-rows", context, status=status)
+        # The address remembers how many rows show, so Back (from a ticket) shows them again.
+        address = query.url(reverse("tickets:inbox"))
+        response["HX-Replace-Url"] = f"{address}{'&' if '?' in address else '?'}shown={listed}"
+        return response
     if request.htmx and request.htmx.target == "results":
         return render(request, "tickets/inbox.html#results", context, status=status)
     return render(request, "tickets/inbox.html", context, status=status)

@@ -141,6 +141,26 @@ def load(
     return page
 
 
+# How far "Load more" may be restored from a URL (``shown=``): a bound on the slices read.
+MAX_SHOWN = 300
+
+
+def load_shown(
+    sites: list[Site], query: InboxQuery, *, shown: int, refresh: bool = False
+) -> InboxPage:
+    """The list as the agent left it after "Load more": its slices, from the first, until
+    ``shown`` tickets are listed (or the list ends), so Back shows the same rows."""
+    page = load(sites, query, refresh=refresh)
+    while page.next_cursor and len(page.rows) < min(shown, MAX_SHOWN):
+        more = load(sites, query, cursor=page.next_cursor, refresh=refresh)
+        if not more.rows:
+            break
+        page.rows += more.rows
+        page.next_cursor = more.next_cursor
+        page.failures += [f for f in more.failures if f.site not in {g.site for g in page.failures}]
+    return page
+
+
 def _load_rows(
     sites: list[Site], query: InboxQuery, *, cursor: str = "", refresh: bool = False
 ) -> InboxPage:

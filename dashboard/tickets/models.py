@@ -87,3 +87,21 @@ def settle(row: Submission, state: str, *, response_id: int | None = None) -> No
     row.state = state
     row.response_id = response_id or row.response_id
     row.save(update_fields=["state", "response_id"])
+
+
+class AgentPreference(models.Model):
+    """How one agent likes the loop to run: where a send (or a close) takes them next."""
+
+    class AfterSend(models.TextChoices):
+        NEXT = "next", "Open the next ticket of the list"
+        STAY = "stay", "Stay on the ticket"
+        LIST = "list", "Go back to the list"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent_preference"
+    )
+    after_send = models.CharField(max_length=8, choices=AfterSend.choices, default=AfterSend.NEXT)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: after send {self.after_send}"

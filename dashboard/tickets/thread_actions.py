@@ -20,6 +20,7 @@ from dashboard.sites.services import client_for
 from dashboard.tickets.conversation import Message, conversation, render_content
 from dashboard.tickets.forms import PROPERTY_LABELS, EditForm, PropertyForm, TagForm
 from dashboard.tickets.links import thread_url
+from dashboard.tickets.loop_views import move_on, upcoming
 from dashboard.tickets.replies import read_thread
 from dashboard.tickets.thread import PAGE, TicketRef, context, origin, with_event
 from dashboard.upstream_errors import error_status, upstream_error
@@ -257,8 +258,12 @@ def property_set(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResp
 @require_POST
 def close(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
     site = user_site(request, site_id)
+    choice, following = upcoming(request, site, ticket_id)
     call = partial(fluent_tickets.ticket_close, client_for(site), ticket_id=ticket_id)
     error = _attempt(call, site)
+    done = f"Ticket #{ticket_id} closed."
+    if not error and (moved := move_on(request, site, ticket_id, choice, following, done)):
+        return moved
     return _changed(request, site, ticket_id, target="head", done="Ticket closed.", error=error)
 
 

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from django.urls import path
 
-from dashboard.tickets import attach_views, attachments, composer, thread, thread_actions
+from dashboard.tickets import (
+    attach_views,
+    attachments,
+    composer,
+    loop_views,
+    thread,
+    thread_actions,
+)
 
 urlpatterns = [
     path("", thread.thread, name="thread"),
     path("conversation/", thread.conversation_view, name="conversation"),
     path("nav/", thread.nav, name="thread_nav"),
     path("presence/", thread.presence, name="presence"),
+    path("prefetch-next/", loop_views.prefetch, name="prefetch_next"),
     path("leave/", thread.leave, name="leave"),
     path("reply/", composer.reply, name="reply"),
     path("uploads/", attach_views.upload, name="upload"),

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from dashboard.tickets import inbox
+from dashboard.tickets import inbox, loop_views
 
 app_name = "tickets"
 urlpatterns = [
@@ -8,5 +8,6 @@ urlpatterns = [
     path("tickets/counts/", inbox.counts, name="counts"),
     path("tickets/changes/", inbox.changes, name="changes"),
     path("tickets/bulk/", inbox.bulk, name="bulk"),
+    path("account/preferences/", loop_views.preferences, name="preferences"),
     path("sites/<int:site_id>/tickets/<int:ticket_id>/", include("dashboard.tickets.thread_urls")),
 ]

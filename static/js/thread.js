@@ -99,8 +99,13 @@
     form.addEventListener("click", (event) => {
       if (event.target.closest(".mode")) setTimeout(() => textarea.focus(), 0);
     });
-    /* Keep what the agent typed while a send was in flight, if the answer replaces the form. */
-    form.addEventListener("htmx:beforeRequest", () => saveDraft(form));
+    /* Keep what the agent typed while a send was in flight, if the answer replaces the form.
+       The pending save is dropped: fired after a confirmed send, it would bring back as a
+       draft the text just sent. */
+    form.addEventListener("htmx:beforeRequest", () => {
+      clearTimeout(timer);
+      saveDraft(form);
+    });
 
     form.addEventListener("dashboard:send-failed", () => {
       showStatus(
@@ -183,10 +188,14 @@
     if (edit) edit.focus();
   });
 
-  /* A swapped panel keeps the keyboard where it was (a select just changed, a tag removed). */
+  /* A swapped panel keeps the keyboard where it was (a select just changed, a tag removed):
+     where focus was when the request started, not wherever it was last. A key such as `c`
+     clicks without focusing, and focus must not then jump back into the composer, where the
+     next `j` would be typed into the reply. */
   let focusedId = "";
-  document.addEventListener("focusin", (event) => {
-    focusedId = event.target.id || "";
+  document.addEventListener("htmx:beforeRequest", () => {
+    const active = document.activeElement;
+    focusedId = active && active !== document.body ? active.id || "" : "";
   });
   const ownSwaps = ["properties", "thread-head", "composer"];
 
@@ -197,7 +206,13 @@
     if (lost && target && ownSwaps.includes(target.id)) {
       /* A removed tag's button is gone: the tag field is the next useful place. */
       const fallback = target.id === "properties" ? document.getElementById("tag-input") : null;
-      const again = (focusedId && document.getElementById(focusedId)) || fallback;
+      let again = (focusedId && document.getElementById(focusedId)) || fallback;
+      const form = composer();
+      /* Back into the composer only after a send it answered with the text kept (a refusal);
+         once sent, the next key belongs to the thread. */
+      if (again && form && form.contains(again) && (target.id !== "composer" || form.hasAttribute("data-sent"))) {
+        again = document.getElementById("conversation");
+      }
       if (again) again.focus();
     }
     if (target && target.classList && target.classList.contains("edit-slot")) {

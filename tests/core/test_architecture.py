@@ -166,6 +166,7 @@ SERVICES = (
     "dashboard.tickets.conversation",
     "dashboard.tickets.rows",
     "dashboard.tickets.links",
+    "dashboard.tickets.loop",
     "dashboard.customers.lookup",
     "dashboard.customers.directory",
     "dashboard.queues.figures",

@@ -147,6 +147,7 @@ STATES: dict[str, Callable[[World], None]] = {
     "signatures": lambda w: w.goto("/workflow/signatures/"),
     "snoozed": lambda w: w.goto("/workflow/snoozed/"),
     "password-change": lambda w: w.goto("/account/password/"),
+    "preferences": lambda w: w.goto("/account/preferences/"),
     "not-found": lambda w: w.goto("/no-such-page/"),
 }
 

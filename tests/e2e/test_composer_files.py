@@ -6,10 +6,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from dashboard.simulator.attachments import png
+
+# What the thread shows after a send is checked here: the agent stays on the ticket.
+pytestmark = pytest.mark.usefixtures("stays_after_send")
 
 SHOTS = Path("/tmp/shots/composer-files")
 UPLOAD_ROUTE = "/fluent-support/v2/ticket_file_upload"

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.e2e.test_thread import contents, open_ticket, thread
+
+# What the thread shows after a send is checked here: the agent stays on the ticket.
+pytestmark = pytest.mark.usefixtures("stays_after_send")
 
 SHOTS = Path("/tmp/shots/composer")
 

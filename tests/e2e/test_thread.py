@@ -53,6 +53,7 @@ def contents(sim_site, ticket_id: int, needle: str) -> list[dict]:
     return [row for row in rows if needle in row["content"]]
 
 
+@pytest.mark.usefixtures("stays_after_send")
 def test_reply_with_the_keyboard_appears_at_once(logged_in_page, live_server, acme, sim, shoot):
     page = logged_in_page
     ticket_id = open_ticket(sim.acme)
@@ -89,6 +90,7 @@ def test_internal_note_is_marked_as_internal(logged_in_page, live_server, acme, 
     assert contents(sim.acme, ticket_id, "legacy plan")[0]["conversation_type"] == "note"
 
 
+@pytest.mark.usefixtures("stays_after_send")
 def test_send_and_close(logged_in_page, live_server, acme, sim):
     page = logged_in_page
     ticket_id = open_ticket(sim.acme, status=("active",))
@@ -101,6 +103,7 @@ def test_send_and_close(logged_in_page, live_server, acme, sim):
     assert len(contents(sim.acme, ticket_id, "Closing this as solved.")) == 1
 
 
+@pytest.mark.usefixtures("stays_after_send")
 def test_draft_survives_a_reload_and_is_cleared_after_sending(
     logged_in_page, live_server, acme, sim, shoot
 ):
@@ -121,6 +124,7 @@ def test_draft_survives_a_reload_and_is_cleared_after_sending(
     expect(page.locator("#composer-text")).to_have_value("")
 
 
+@pytest.mark.usefixtures("stays_after_send")
 def test_failed_send_keeps_the_text_and_a_retry_posts_once(
     logged_in_page, live_server, acme, sim, shoot
 ):
@@ -142,6 +146,7 @@ def test_failed_send_keeps_the_text_and_a_retry_posts_once(
     assert len(contents(sim.acme, ticket_id, "Please keep this text")) == 1
 
 
+@pytest.mark.usefixtures("stays_after_send")
 def test_new_customer_message_is_shown_before_sending(
     logged_in_page, live_server, acme, sim, shoot
 ):
@@ -212,6 +217,7 @@ def test_properties_and_tags_change_inline(logged_in_page, live_server, acme, si
     assert sim.acme.site.tickets[ticket_id]["tag_ids"] == []
 
 
+@pytest.mark.usefixtures("stays_after_send")
 def test_close_with_c_and_reopen(logged_in_page, live_server, acme, sim):
     page = logged_in_page
     ticket_id = open_ticket(sim.acme, status=("active",))

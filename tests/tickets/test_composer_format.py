@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -10,6 +11,9 @@ from dashboard.workflow.signatures import signature_save
 from tests.conftest import connect
 from tests.tickets.test_thread import HTMX, bodies, open_composer, rows_of, textarea, ticket_where
 from tests.tickets.test_thread import url as thread_url
+
+# What the thread shows after a send is checked here: the agent stays on the ticket.
+pytestmark = pytest.mark.usefixtures("stays_after_send")
 
 
 def send(client, site, ticket_id, *, text, action="reply", **extra):

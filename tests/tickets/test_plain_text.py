@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
 from django.urls import reverse
 
 from dashboard.html import html_to_text
@@ -64,6 +65,7 @@ def test_new_ticket_text_is_stored_escaped_and_shown_as_typed(agent_client, acme
     assert_shown_literally(agent_client.get(url("thread", acme, ticket_id)).content.decode(), TYPED)
 
 
+@pytest.mark.usefixtures("stays_after_send")
 def test_reply_and_note_text_are_stored_escaped_and_shown_as_typed(agent_client, acme, sim):
     ticket_id = ticket_where(sim.acme)
     for action in ("reply", "note"):

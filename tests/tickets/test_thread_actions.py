@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from tests.conftest import connect
 from tests.tickets.test_thread import HTMX, rows_of, textarea, ticket_where, url
 
@@ -244,6 +246,7 @@ def test_without_javascript_a_change_redirects_back_with_a_message(agent_client,
 # Status
 
 
+@pytest.mark.usefixtures("stays_after_send")
 def test_close_and_reopen_use_the_sites_own_routes(agent_client, acme, sim):
     ticket_id = ticket_where(sim.acme, statuses=("active",))
     sim.acme.site.clear_log()

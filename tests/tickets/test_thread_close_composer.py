@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.tickets.test_thread import HTMX, ticket_where, url
 from tests.tickets.test_thread_compose import open_composer, post
 
@@ -12,6 +14,7 @@ def composer_of(html: str) -> str:
     return re.search(r'<form id="composer".*?</form>', html, re.S).group(0)
 
 
+@pytest.mark.usefixtures("stays_after_send")
 def test_close_from_the_header_updates_the_composer_at_once(agent_client, acme, sim):
     ticket_id = ticket_where(sim.acme, statuses=("active",))
     fields = open_composer(agent_client, acme, ticket_id)

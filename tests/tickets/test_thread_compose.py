@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from dashboard.simulator.store import add_response
@@ -32,6 +33,7 @@ def posted(sim_site, ticket_id: int, needle: str) -> list[dict]:
     return [row for row in rows_of(sim_site, ticket_id) if needle in row["content"]]
 
 
+@pytest.mark.usefixtures("stays_after_send")
 def test_reply_is_escaped_linked_posted_and_shown_at_once(agent_client, acme, sim):
     ticket_id = ticket_where(sim.acme)
     fields = open_composer(agent_client, acme, ticket_id)
@@ -64,6 +66,7 @@ def test_note_is_posted_as_an_internal_note(agent_client, acme, sim):
     assert "Note added." in html
 
 
+@pytest.mark.usefixtures("stays_after_send")
 def test_send_and_close_closes_the_ticket_on_the_site(agent_client, acme, sim):
     ticket_id = ticket_where(sim.acme, statuses=("active",))
     fields = open_composer(agent_client, acme, ticket_id)
@@ -83,6 +86,7 @@ def test_empty_reply_is_refused_before_the_site_and_says_why(agent_client, acme,
     assert sim.acme.site.count("POST", RESPONSES) == 0
 
 
+@pytest.mark.usefixtures("stays_after_send")
 def test_replayed_submission_posts_once(agent_client, acme, sim):
     ticket_id = ticket_where(sim.acme)
     fields = open_composer(agent_client, acme, ticket_id)
@@ -166,6 +170,7 @@ def test_timeout_says_it_may_have_been_sent_rereads_and_keeps_the_text(agent_cli
     assert "Send again" in html
 
 
+@pytest.mark.usefixtures("stays_after_send")
 def test_retry_after_a_timeout_finds_the_reply_instead_of_posting_it_again(agent_client, acme, sim):
     ticket_id = ticket_where(sim.acme)
     fields = open_composer(agent_client, acme, ticket_id)
@@ -227,6 +232,7 @@ def test_my_own_earlier_messages_do_not_count_as_new(agent_client, acme, sim):
     assert response.status_code == 200
 
 
+@pytest.mark.usefixtures("stays_after_send")
 def test_without_javascript_a_reply_redirects_to_the_thread(agent_client, acme, sim):
     ticket_id = ticket_where(sim.acme)
     fields = open_composer(agent_client, acme, ticket_id)

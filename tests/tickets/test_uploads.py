@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dashboard.fluent.uploads import MAX_BYTES
 from dashboard.simulator.attachments import CSV, png
 from tests.conftest import connect
 from tests.tickets.test_thread import HTMX, open_composer, textarea, ticket_where, url
+
+# What the thread shows after a send is checked here: the agent stays on the ticket.
+pytestmark = pytest.mark.usefixtures("stays_after_send")
 
 UPLOADS = "/fluent-support/v2/ticket_file_upload"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from dashboard.fluent.tickets import ticket_get
@@ -79,6 +80,7 @@ def test_sla_badges_show_on_inbox_rows_and_overdue_first_sorts_by_due_time(
     assert known == sorted(known)
 
 
+@pytest.mark.usefixtures("stays_after_send")
 def test_saving_sla_targets_refreshes_pages_already_rendered(agent_client, user, acme):
     agent_client.get("/sites/")
     agent_client.get(f"/?site={acme.pk}")
