@@ -96,8 +96,16 @@
       }
     });
     /* r and n click a mode label (app.js); either way the agent wants to type next. */
+    /* A click on a mode's label also clicks its radio: one focus for both, not a second one
+       that could land after the agent has already left the field again (Escape). */
+    let focusing = false;
     form.addEventListener("click", (event) => {
-      if (event.target.closest(".mode")) setTimeout(() => textarea.focus(), 0);
+      if (!event.target.closest(".mode") || focusing) return;
+      focusing = true;
+      setTimeout(() => {
+        focusing = false;
+        textarea.focus();
+      }, 0);
     });
     /* Keep what the agent typed while a send was in flight, if the answer replaces the form.
        The pending save is dropped: fired after a confirmed send, it would bring back as a
@@ -193,17 +201,26 @@
      clicks without focusing, and focus must not then jump back into the composer, where the
      next `j` would be typed into the reply. */
   let focusedId = "";
+  let requestedAt = 0;
   document.addEventListener("htmx:beforeRequest", () => {
     const active = document.activeElement;
     focusedId = active && active !== document.body ? active.id || "" : "";
+    requestedAt = performance.now();
   });
+  /* Escape is the agent leaving a field on purpose: a swap that settles afterwards must not
+     put them back (the next key would be typed into the reply). */
+  let escapedAt = -1;
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") escapedAt = performance.now();
+  }, true);
   const ownSwaps = ["properties", "thread-head", "composer"];
 
   document.addEventListener("htmx:afterSettle", (event) => {
     setup(composer());
     const target = event.detail.target;
     const lost = !document.activeElement || document.activeElement === document.body;
-    if (lost && target && ownSwaps.includes(target.id)) {
+    const leftOnPurpose = escapedAt >= requestedAt;
+    if (lost && !leftOnPurpose && target && ownSwaps.includes(target.id)) {
       /* A removed tag's button is gone: the tag field is the next useful place. */
       const fallback = target.id === "properties" ? document.getElementById("tag-input") : null;
       let again = (focusedId && document.getElementById(focusedId)) || fallback;
