@@ -73,11 +73,23 @@ def _y_ticks(top: float, fmt) -> list[Tick]:
     return [Tick(_y(top * n / 4, top), fmt(top * n / 4)) for n in range(5)]
 
 
+# Axis labels are 11 px text: about this many pixels a character.
+CHAR_PX = 6.5
+
+
+def _fit(label: str, width: float) -> str:
+    """The label cut to the room it has (the full one is in each bar's title and the table)."""
+    room = max(3, int(width // CHAR_PX))
+    return label if len(label) <= room else label[: room - 1] + "…"
+
+
 def _x_ticks(labels: list[str]) -> list[Tick]:
     count = len(labels)
     step = max(1, math.ceil(count / 8))
     slot = PLOT_W / max(count, 1)
-    return [Tick(LEFT + slot * (i + 0.5), labels[i]) for i in range(0, count, step)]
+    return [
+        Tick(LEFT + slot * (i + 0.5), _fit(labels[i], slot * step)) for i in range(0, count, step)
+    ]
 
 
 def _plain(value: float) -> str:

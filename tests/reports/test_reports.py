@@ -188,3 +188,21 @@ def test_backlog_walks_back_from_todays_count():
     opened = {days[0]: 2, days[1]: 3, days[2]: 1}
     closed = {days[0]: 0, days[1]: 1, days[2]: 4}
     assert stats.backlog(10, opened, closed, days) == {days[2]: 10, days[1]: 13, days[0]: 11}
+
+
+def test_axis_labels_never_run_into_each_other():
+    """Agents without a name are shown by their email: a long label is cut to its slot."""
+    from dashboard.reports.charts import CHAR_PX, PLOT_W, grouped_bars
+
+    names = [
+        "Maria Ortega",
+        "Priya Nair",
+        "som.agent@acme-academy.test",
+        "demo.test@acme-store.test",
+    ]
+    chart = grouped_bars(names, [("replies", "s1", [5, 4, 3, 2])])
+    slot = PLOT_W / len(names)
+    labels = [tick.label for tick in chart.x_ticks]
+    assert labels[:2] == ["Maria Ortega", "Priya Nair"]
+    assert all(len(label) * CHAR_PX <= slot for label in labels)
+    assert labels[2].startswith("som.agent@") and labels[2].endswith("…")
