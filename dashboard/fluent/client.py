@@ -291,14 +291,16 @@ class FluentClient:
         started = time.perf_counter()
         body: dict[str, Any] = {"data": form, "files": files} if files else {"json": data}
         try:
-            with self.session.cache_disabled():
-                response = self.session.request(
-                    method,
-                    self.url(path),
-                    **body,
-                    timeout=self.timeout,
-                    allow_redirects=False,
-                )
+            # Only GETs are ever cached (allowable_methods): a write goes straight to the site.
+            # Not session.cache_disabled(): that switch is the session's, shared by every thread,
+            # so reads running beside a write would skip the cache and go to the site too.
+            response = self.session.request(
+                method,
+                self.url(path),
+                **body,
+                timeout=self.timeout,
+                allow_redirects=False,
+            )
         except cache.UnreadableAnswer as exc:
             response = exc.response
         except requests.RequestException as exc:

@@ -212,3 +212,29 @@ def test_a_write_that_never_connected_was_not_applied(acme, sim):
     with pytest.raises(errors.UnavailableError) as caught:
         response_create(client_for(acme), ticket_id=1, content="<p>Once</p>")
     assert not caught.value.maybe_applied
+
+
+def test_a_read_beside_a_slow_write_still_comes_from_the_cache(acme, sim):
+    """A write in one thread must not switch the cache off for reads in others: leaving a
+    ticket (DELETE live_activity) while the next one opens left that page reading everything
+    from the site again."""
+    import threading
+
+    from dashboard.fluent.tickets import live_activity_leave
+
+    ticket_id = next(iter(sim.acme.site.tickets))
+    client = client_for(acme)
+    me_get(client)  # cached now
+    sim.acme.site.set_latency(600, route="/fluent-support/v2/tickets/*/live_activity")
+    writer = threading.Thread(
+        target=live_activity_leave, args=(client,), kwargs={"ticket_id": ticket_id}
+    )
+    writer.start()
+    deadline = time.monotonic() + 5
+    while sim.acme.site.wait_idle(timeout=0.01) and time.monotonic() < deadline:
+        pass  # until the site is answering the write, which it holds for 600 ms
+    assert writer.is_alive()
+    before = sim.acme.site.count("GET", "/fluent-support/v2/me")
+    me_get(client)
+    writer.join()
+    assert sim.acme.site.count("GET", "/fluent-support/v2/me") == before
