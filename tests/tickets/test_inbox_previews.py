@@ -101,33 +101,33 @@ def test_an_internal_note_as_preview_is_marked_as_a_note(agent_client, acme, sim
     )
 
 
-def _preview_file(site_id: int, ticket_id: int):
-    from pathlib import Path
-
+def test_a_list_read_again_rewrites_no_preview_it_already_holds(
+    agent_client, acme, sim, monkeypatch
+):
+    """Every cold inbox read used to write one cache entry per row (15 file writes on a laptop);
+    a preview is written when it is new or its message changed, not on every read."""
     from django.core.cache import cache
 
     from dashboard.tickets.previews import _key
 
-    return Path(cache._key_to_file(_key(site_id, ticket_id)))
-
-
-def test_a_list_read_again_rewrites_no_preview_it_already_holds(agent_client, acme, sim):
-    """Every cold inbox read used to write one cache entry per row (15 file writes on a laptop);
-    a preview is written when it is new or its message changed, not on every read."""
     ticket_id = newest_open_ticket_with_a_reply(sim.acme)
     newest_row_first(sim.acme, ticket_id)
     agent_client.get(INBOX, {"site": acme.pk, "refresh": "1"})
-    stored = _preview_file(acme.pk, ticket_id)
-    first = stored.stat().st_mtime_ns
-    stored.touch()  # a write would give the file a newer time than this again
-    touched = stored.stat().st_mtime_ns
-    assert touched >= first
+    assert cache.get(_key(acme.pk, ticket_id)) is not None
 
+    written: list[str] = []
+    real = cache.set_many
+
+    def recording(data, *args, **kwargs):
+        written.extend(key for key in data if key.startswith("row-preview:"))
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set_many", recording)
     agent_client.get(INBOX, {"site": acme.pk, "refresh": "1"})
-    assert stored.stat().st_mtime_ns == touched
+    assert written == []
 
     latest_response(sim.acme, ticket_id)["content"] = "<p>A newer word.</p>"
     sim.acme.site.touch()
     html = agent_client.get(INBOX, {"site": acme.pk, "refresh": "1"}).content.decode()
     assert excerpt(html, acme.pk, ticket_id) == "A newer word."
-    assert stored.stat().st_mtime_ns != touched
+    assert written == [_key(acme.pk, ticket_id)]
