@@ -52,7 +52,7 @@ def upstream_notices(request: HttpRequest) -> dict:
                 "text": "WordPress refused the stored Application Password. Until you "
                 "reconnect it, the inbox leaves its tickets out, its pages show the last copy "
                 "read, and nothing can be sent to it.",
-                "action_url": reverse("sites:edit", args=[site.pk]),
+                "action_url": reverse("sites:edit", args=[site]),
                 "action_label": "Reconnect",
             }
             for site in refused

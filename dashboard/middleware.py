@@ -8,10 +8,12 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 
 from dashboard.fluent import trace as upstream_trace
 from dashboard.sites.services import settle_refusals
+from dashboard.usersites import NotConnected
 
 
 class SecurityHeadersMiddleware:
@@ -76,3 +78,24 @@ class UserTimezoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class NotConnectedMiddleware:
+    """A URL naming a team site the user has not connected (a link a teammate shared) answers
+    with a prompt to connect it, which comes back to the same page, instead of a 404."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, NotConnected):
+            return None
+        # Only a page is worth coming back to; after a form it is the page the form was on.
+        back = request.get_full_path() if request.method in ("GET", "HEAD") else ""
+        htmx = getattr(request, "htmx", False)
+        template = "sites/not_connected.html#prompt" if htmx else "sites/not_connected.html"
+        context = {"team_site": exception.team_site, "next": back}
+        return render(request, template, context, status=403)

@@ -178,6 +178,7 @@ MIDDLEWARE = [
     "dashboard.middleware.UserTimezoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "dashboard.middleware.NotConnectedMiddleware",
 ]
 
 ROOT_URLCONF = "dashboard.urls"

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-from dashboard.sites.models import Site
+from dashboard.sites.models import Site, TeamSite
+
+
+class NotConnected(Exception):
+    """The URL names a team site this user has not connected: the page says so and offers to
+    connect (see ``dashboard.middleware.NotConnectedMiddleware``), rather than a 404."""
+
+    def __init__(self, team_site: TeamSite) -> None:
+        super().__init__(team_site.label)
+        self.team_site = team_site
 
 
 def user_sites(request: HttpRequest) -> list[Site]:
@@ -15,12 +24,30 @@ def user_sites(request: HttpRequest) -> list[Site]:
 
 
 def user_site(request: HttpRequest, site_id: int | str) -> Site:
-    """One of the user's own sites; anyone else's is a 404, never a 403 that confirms it."""
-    try:
-        wanted = int(site_id)
-    except (TypeError, ValueError):
-        raise Http404("No such site") from None
+    """The user's connection to the site a URL names by slug (or, from older links, by the
+    connection's own number). A team site they have not connected raises NotConnected; any
+    other name is a 404, never a 403 that confirms it."""
+    key = str(site_id)
     for site in user_sites(request):
-        if site.pk == wanted:
+        if site.slug == key:
             return site
-    raise Http404("No such site")
+    if key.isdigit():
+        for site in user_sites(request):
+            if site.pk == int(key):
+                return site
+        raise Http404("No such site")
+    team_site = TeamSite.objects.filter(slug=key).first()
+    if team_site is None:
+        raise Http404("No such site")
+    raise NotConnected(team_site)
+
+
+def find_user_site(request: HttpRequest, site_id: int | str | None) -> Site | None:
+    """The user's site a form or query names, or None (a value from a form is never an
+    invitation to connect)."""
+    if site_id in (None, ""):
+        return None
+    try:
+        return user_site(request, site_id)
+    except (Http404, NotConnected):
+        return None

@@ -15,9 +15,19 @@ def password() -> str:
 
 @pytest.fixture
 def user(db, password):
-    return get_user_model().objects.create_user(
+    """The person most tests act as: may add the team's sites (an admin's right)."""
+    from django.contrib.auth.models import Permission
+
+    person = get_user_model().objects.create_user(
         "agent", email="agent@example.test", password=password, first_name="Jordan", last_name="Doe"
     )
+    person.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="sites",
+            codename__in=["add_teamsite", "change_teamsite", "delete_teamsite"],
+        )
+    )
+    return person
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ class DirectoryQuery:
     search: str = ""
     status: str = "all"  # all | active | inactive
     site_id: int | None = None
+    site_slug: str = ""
     page: int = 1
 
     def params(self, **changes) -> dict[str, str]:
@@ -33,7 +34,7 @@ class DirectoryQuery:
         values = {
             "q": self.search,
             "status": self.status,
-            "site": self.site_id or "",
+            "site": self.site_slug,
             "page": self.page,
         } | changes
         defaults = {"q": "", "status": "all", "site": "", "page": 1}

@@ -27,12 +27,15 @@ def _site_choices(sites: list[Site]) -> list[tuple[int, str]]:
 class DirectoryForm(forms.Form):
     q = forms.CharField(required=False, max_length=100, strip=True)
     status = forms.ChoiceField(required=False, choices=STATUS_CHOICES)
-    site = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    # The site by its slug, as every link names it.
+    site = forms.ChoiceField(required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
 
     def __init__(self, *args: Any, sites: list[Site], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].choices = [("", "All sites"), *_site_choices(sites)]
+        self.sites = {site.slug: site for site in sites}
+        choices = [(site.slug, site.label) for site in sites]
+        self.fields["site"].choices = [("", "All sites"), *choices]
 
     def query(self) -> DirectoryQuery:
         """The valid parameters; an invalid one falls back to its default (and is reported)."""
@@ -40,7 +43,8 @@ class DirectoryForm(forms.Form):
         return DirectoryQuery(
             search=data.get("q") or "",
             status=data.get("status") or "all",
-            site_id=data.get("site"),
+            site_id=site.pk if (site := self.sites.get(data.get("site") or "")) else None,
+            site_slug=site.slug if site else "",
             page=data.get("page") or 1,
         )
 

@@ -81,8 +81,9 @@ def _number(raw: str | None) -> int | None:
 
 
 def _chosen_site(sites: list[Site], raw: str | None) -> Site:
-    wanted = _number(raw)
-    return next((site for site in sites if site.pk == wanted), sites[0])
+    """The site a link (by slug) or the form (by connection id) names; else the first."""
+    wanted = raw or ""
+    return next((site for site in sites if wanted in (site.slug, str(site.pk))), sites[0])
 
 
 def _initial(site: Site, source: Any) -> dict[str, Any]:
@@ -142,7 +143,7 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
     created = _create(form, site) if creating and form.is_valid() else None
     if isinstance(created, Ticket):
         messages.success(request, f"Created ticket #{created.id} on {site.label}.")
-        url = thread_url(site.pk, created.id)
+        url = thread_url(site, created.id)
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     context = {"sites": sites, "site": site, "form": form, "data": data, "search": search}
     target = request.htmx.target if request.htmx else None

@@ -34,7 +34,7 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
 
 
 def _customer_url(site: Site, customer_id: int) -> str:
-    return reverse("customers:customer", args=[site.pk, customer_id])
+    return reverse("customers:customer", args=[site, customer_id])
 
 
 def _directory_url(query: listing.DirectoryQuery, **changes) -> str:
@@ -55,7 +55,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     query = form.query()
     page = listing.load(sites, query) if sites else None
     for group in page.groups if page else []:
-        group.url = _directory_url(query, site=group.site.pk, page=1)
+        group.url = _directory_url(query, site=group.site.slug, page=1)
     context = {
         "sites": sites,
         "query": query,

@@ -109,5 +109,9 @@ class Overview:
 # Links
 
 
-def inbox_url(**params: Any) -> str:
+def inbox_url(site: Any = None, **params: Any) -> str:
+    """The inbox that shows what a figure counts; ``site`` narrows it to one site, named in the
+    link by its slug."""
+    if site is not None:
+        params.update(site_id=site.pk, site_slug=site.slug)
     return InboxQuery(**params).url(reverse("tickets:inbox"))

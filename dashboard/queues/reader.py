@@ -36,7 +36,7 @@ def oldest_of(site: Site, ticket: Ticket | None) -> Oldest | None:
     since = waiting_start(ticket) if ticket else None
     if ticket is None or since is None:
         return None
-    return Oldest(since=since, url=thread_url(site.pk, ticket.id), title=ticket.title)
+    return Oldest(since=since, url=thread_url(site, ticket.id), title=ticket.title)
 
 
 def bucket_hint(hours: int, count: int | None, site: Site | None) -> str:
@@ -115,14 +115,14 @@ class SiteReader:
 
     def site_row(self, hours: list[int]) -> SiteRow:
         pk, site = self.site.pk, self.site
-        waiting_url = inbox_url(site_id=pk, waiting=True, sort="waiting")
-        open_ = self._figure(("open",), inbox_url(site_id=pk))
+        waiting_url = inbox_url(site=site, waiting=True, sort="waiting")
+        open_ = self._figure(("open",), inbox_url(site=site))
         scan: WaitingScan | None = self._value("waiting")
         row = SiteRow(
             site=site,
             open=open_,
-            new=self._figure(("new",), inbox_url(site_id=pk, status="new")),
-            unassigned=self._figure(("unassigned",), inbox_url(site_id=pk, agent="unassigned")),
+            new=self._figure(("new",), inbox_url(site=site, status="new")),
+            unassigned=self._figure(("unassigned",), inbox_url(site=site, agent="unassigned")),
             waiting=Figure(scan.total if scan else None, url=waiting_url),
             buckets=[
                 Figure(
@@ -133,7 +133,7 @@ class SiteReader:
                 )
                 for index, limit in enumerate(hours)
             ],
-            closed_today=self._closed("site", None, inbox_url(site_id=pk, status="closed")),
+            closed_today=self._closed("site", None, inbox_url(site=site, status="closed")),
             oldest=oldest_of(site, scan.oldest_first[0]) if scan and scan.oldest_first else None,
             limited=not site.can(OTHERS_PERMISSION),
             reports_denied=self.reports_denied,
@@ -146,7 +146,7 @@ class SiteReader:
         return row
 
     def agent_rows(self) -> list[AgentRow]:
-        pk, rows = self.site.pk, []
+        site, rows = self.site, []
         for agent in self.plan.agents:
             agent_id = str(agent.id)
             waiting = self._value("agent_waiting", agent.id)
@@ -155,16 +155,16 @@ class SiteReader:
                     site=self.site,
                     agent=agent,
                     open=self._figure(
-                        ("agent_open", agent.id), inbox_url(site_id=pk, agent=agent_id)
+                        ("agent_open", agent.id), inbox_url(site=site, agent=agent_id)
                     ),
                     waiting=Figure(
                         waiting.total if waiting else None,
-                        url=inbox_url(site_id=pk, agent=agent_id, waiting=True, sort="waiting"),
+                        url=inbox_url(site=site, agent=agent_id, waiting=True, sort="waiting"),
                     ),
                     closed_today=self._closed(
                         "agent",
                         agent.id,
-                        inbox_url(site_id=pk, agent=agent_id, status="closed"),
+                        inbox_url(site=site, agent=agent_id, status="closed"),
                         hint="Closed by this agent today.",
                     ),
                     oldest=oldest_of(
@@ -180,15 +180,15 @@ class SiteReader:
             groups = [(m.id, m.name, {"mailbox_id": m.id}) for m in essentials.mailboxes]
         else:
             groups = [(p.id, p.title, {"product_id": p.id}) for p in essentials.products]
-        pk = self.site.pk
+        site = self.site
         return [
             GroupRow(
                 site=self.site,
                 id=group_id,
                 name=name or f"#{group_id}",
-                open=self._figure((f"{kind}_open", group_id), inbox_url(site_id=pk, **params)),
+                open=self._figure((f"{kind}_open", group_id), inbox_url(site=site, **params)),
                 closed_today=self._closed(
-                    kind, group_id, inbox_url(site_id=pk, status="closed", **params)
+                    kind, group_id, inbox_url(site=site, status="closed", **params)
                 ),
             )
             for group_id, name, params in groups
@@ -202,7 +202,5 @@ class SiteReader:
         for ticket in outcome.value.oldest_first:
             since = waiting_start(ticket)
             if since is not None:
-                waits.append(
-                    LongWait(self.site, ticket, since, thread_url(self.site.pk, ticket.id))
-                )
+                waits.append(LongWait(self.site, ticket, since, thread_url(self.site, ticket.id)))
         return waits

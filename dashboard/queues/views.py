@@ -49,6 +49,7 @@ def overdue_rows(request: HttpRequest, figures) -> list[dict]:
                 "count": number,
                 "url": InboxQuery(
                     site_id=site_id,
+                    site_slug=count.site.slug,
                     agent=str(agent_id) if agent_id else "unassigned",
                     sort=OVERDUE,
                 ).url(reverse("tickets:inbox")),
@@ -59,7 +60,9 @@ def overdue_rows(request: HttpRequest, figures) -> list[dict]:
             {
                 "site": count.site,
                 "count": count,
-                "url": InboxQuery(site_id=site_id, sort=OVERDUE).url(reverse("tickets:inbox")),
+                "url": InboxQuery(site_id=site_id, site_slug=count.site.slug, sort=OVERDUE).url(
+                    reverse("tickets:inbox")
+                ),
                 "agents": agents,
             }
         )

@@ -4,6 +4,8 @@ from urllib.parse import urlsplit
 
 from django import forms
 
+from dashboard.sites.models import TONES
+
 
 class SiteForm(forms.Form):
     label = forms.CharField(
@@ -35,15 +37,6 @@ class SiteForm(forms.Form):
         help_text="WordPress → Users → Profile → Application Passwords. Stored encrypted.",
     )
 
-    def __init__(self, *args, editing: bool = False, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if editing:
-            self.fields["app_password"].required = False
-            self.fields["app_password"].help_text = (
-                "Leave empty to keep the stored password; needed again if the address or "
-                "username changes."
-            )
-
     def clean_base_url(self) -> str:
         value = self.cleaned_data["base_url"].strip()
         # urlsplit refuses a broken IPv6 literal and an out-of-range port with ValueError; say
@@ -60,3 +53,34 @@ class SiteForm(forms.Form):
     def add_connect_error(self, error) -> None:
         field = error.field_name if error.field_name in self.fields else None
         self.add_error(field, error.message)
+
+
+TONE_CHOICES = [(str(tone), f"Colour {tone + 1}") for tone in range(TONES)]
+
+
+class ConnectionForm(forms.Form):
+    """An agent's own WordPress user for a team site."""
+
+    username = SiteForm.base_fields["username"]
+    app_password = SiteForm.base_fields["app_password"]
+
+    def __init__(self, *args, editing: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["app_password"].required = False
+            self.fields[
+                "app_password"
+            ].help_text = (
+                "Leave empty to keep the stored password; needed again if the username changes."
+            )
+
+    add_connect_error = SiteForm.add_connect_error
+
+
+class TeamSiteForm(forms.Form):
+    """What the team calls a site and its colour; the address and slug stay."""
+
+    label = forms.CharField(max_length=80, help_text="Shown on every ticket of this site.")
+    tone = forms.TypedChoiceField(
+        label="Colour", choices=TONE_CHOICES, coerce=int, widget=forms.RadioSelect
+    )

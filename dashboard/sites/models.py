@@ -5,6 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.text import slugify
 
 from dashboard.fluent.client import Credential
 from dashboard.sites.fields import EncryptedTextField
@@ -14,19 +15,76 @@ def new_cache_token() -> str:
     return secrets.token_hex(8)
 
 
+# Colours of the site badges (see static/css): twelve tones, told apart by their text too.
+TONES = 12
+
+
+def _short_code(label: str) -> str:
+    """A short, stable code for a badge: initials of the label's words."""
+    words = re.findall(r"[A-Za-z0-9]+", label)
+    if len(words) >= 2:
+        return "".join(w[0] for w in words[:4]).upper()
+    return (words[0][:4] if words else "SITE").upper()
+
+
+def unique_slug(label: str, base_url: str) -> str:
+    """A slug for a new team site: from its label, never only digits (a number in a site URL
+    is an old per-user id), and never one another site already has."""
+    stem = slugify(label)[:40].strip("-") or slugify(base_url.split("://")[-1])[:40].strip("-")
+    if not stem or stem.isdigit():
+        stem = f"site-{stem}".strip("-")
+    slug, n = stem, 2
+    while TeamSite.objects.filter(slug=slug).exists():
+        slug, n = f"{stem}-{n}", n + 1
+    return slug
+
+
+def next_tone() -> int:
+    """The first colour no team site wears yet (then round again), so sites added one after
+    another never share one until there are more than twelve."""
+    used = list(TeamSite.objects.values_list("tone", flat=True))
+    for tone in sorted(range(TONES), key=lambda t: (used.count(t), t * 7 % TONES)):
+        return tone
+    return 0
+
+
+class TeamSite(models.Model):
+    """A WordPress site the team works on: added once, by an admin; every agent connects their
+    own WordPress user to it (a :class:`Site`). Its slug names it in every URL, the same for
+    everyone, so a link one agent copies opens for another."""
+
+    base_url = models.URLField(max_length=300, unique=True)
+    label = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=50, unique=True)
+    tone = models.PositiveSmallIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["label", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def badge(self) -> str:
+        return _short_code(self.label)
+
+
 class SiteQuerySet(models.QuerySet):
     def for_user(self, user) -> SiteQuerySet:
-        return self.filter(owner=user)
+        return self.filter(owner=user).select_related("team_site")
 
 
 class Site(models.Model):
-    """One user's connection to one WordPress site: the user's own credential for it."""
+    """One user's connection to one team site: the user's own credential for it."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sites"
     )
-    label = models.CharField(max_length=80)
-    base_url = models.URLField(max_length=300)
+    team_site = models.ForeignKey(TeamSite, on_delete=models.CASCADE, related_name="connections")
     username = models.CharField(max_length=150)
     app_password = EncryptedTextField()
     # What was found when the credential was last verified.
@@ -51,15 +109,29 @@ class Site(models.Model):
     objects = SiteQuerySet.as_manager()
 
     class Meta:
-        ordering = ["label", "pk"]
+        ordering = ["team_site__label", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner", "base_url"], name="one_connection_per_site_and_user"
+                fields=["owner", "team_site"], name="one_connection_per_team_site_and_user"
             ),
         ]
 
     def __str__(self) -> str:
         return self.label
+
+    # The team's name, address, slug and colour of the site, read through the connection so
+    # every page that has a connection has them.
+    @property
+    def label(self) -> str:
+        return self.team_site.label
+
+    @property
+    def base_url(self) -> str:
+        return self.team_site.base_url
+
+    @property
+    def slug(self) -> str:
+        return self.team_site.slug
 
     @property
     def cache_key(self) -> str:
@@ -82,17 +154,12 @@ class Site(models.Model):
 
     @property
     def badge(self) -> str:
-        """A short, stable code for the site badge: initials of the label's words."""
-        words = re.findall(r"[A-Za-z0-9]+", self.label)
-        if len(words) >= 2:
-            return "".join(w[0] for w in words[:4]).upper()
-        return (words[0][:4] if words else "SITE").upper()
+        return self.team_site.badge
 
     @property
     def tone(self) -> int:
-        """A colour (0-11) derived from the id, the same on every page and every visit. Seven is
-        coprime with twelve, so a user's sites, connected one after another, never share one."""
-        return (self.pk or 0) * 7 % 12
+        """The team site's colour: the same for every agent, on every page."""
+        return self.team_site.tone
 
     def can(self, permission: str) -> bool:
         return "administrator" in self.permissions or permission in self.permissions

@@ -10,11 +10,14 @@ from dashboard.fluent import client as fluent_client
 from dashboard.fluent import trace as upstream_trace
 from dashboard.fluent.client import FluentClient
 from dashboard.fluent.discovery import ConnectError, SiteInfo, normalise_base_url, probe
-from dashboard.sites.models import Site, new_cache_token
+from dashboard.sites.models import Site, TeamSite, new_cache_token, next_tone, unique_slug
+
+
+class NotInTeam(ConnectError):
+    """The address is no team site yet, and this user may not add one."""
 
 
 def _apply(site: Site, info: SiteInfo) -> None:
-    site.base_url = info.base_url
     site.site_name = info.site_name[:200]
     site.timezone = info.timezone or "UTC"
     site.wp_user_id = info.wp_user_id
@@ -31,23 +34,45 @@ def _apply(site: Site, info: SiteInfo) -> None:
 # Every frame below holds the password (probe, requests' auth): hide them all.
 @sensitive_variables()
 def site_connect(
-    *, owner, label: str, base_url: str, username: str, app_password: str
+    *,
+    owner,
+    label: str = "",
+    base_url: str,
+    username: str,
+    app_password: str,
+    may_add: bool = True,
 ) -> tuple[Site, SiteInfo]:
-    """Verify against the site first; save only a credential that works."""
-    info = probe(base_url, username, app_password)
-    if Site.objects.filter(owner=owner, base_url=info.base_url).exists():
+    """Verify against the site first; save only a credential that works.
+
+    An address the team already has joins that team site (its label stays the team's); a new
+    address becomes a team site only for a user who ``may_add`` one."""
+    team = TeamSite.objects.filter(base_url=normalise_base_url(base_url)).first()
+    if team is None and not may_add:
+        raise NotInTeam(
+            "not_in_team",
+            "This site is not one of the team's yet: ask an admin to add it.",
+            field_name="base_url",
+        )
+    if team is not None and Site.objects.filter(owner=owner, team_site=team).exists():
         raise ConnectError(
             "duplicate", "You have already connected this site.", field_name="base_url"
         )
-    site = Site(
-        owner=owner,
-        label=(label.strip() or info.site_name or info.base_url)[:80],
-        username=username.strip(),
-        app_password=app_password,
-    )
-    _apply(site, info)
+    info = probe(base_url, username, app_password)
     try:
         with transaction.atomic():
+            if team is None:
+                name = (label.strip() or info.site_name or info.base_url)[:80]
+                team = TeamSite.objects.create(
+                    base_url=info.base_url,
+                    label=name,
+                    slug=unique_slug(name, info.base_url),
+                    tone=next_tone(),
+                    created_by=owner,
+                )
+            site = Site(
+                owner=owner, team_site=team, username=username.strip(), app_password=app_password
+            )
+            _apply(site, info)
             site.save()
     except IntegrityError:
         raise ConnectError(
@@ -57,31 +82,23 @@ def site_connect(
 
 
 @sensitive_variables()
-def site_update(
-    *, site: Site, label: str, base_url: str, username: str, app_password: str = ""
-) -> SiteInfo:
-    """Change a connection; an empty password keeps the stored one. Verified before saving.
+def site_update(*, site: Site, username: str, app_password: str = "") -> SiteInfo:
+    """Change a connection's WordPress user or password; an empty password keeps the stored
+    one. Verified before saving.
 
-    The stored password is only ever sent back to the address and user it was given for: a
-    changed address or username needs the password typed again, or anyone holding a session
-    could have the dashboard send it to a server of their choice.
+    The stored password is only ever sent back to the user it was given for: a changed username
+    needs the password typed again, or anyone holding a session could have the dashboard try it
+    as somebody else.
     """
-    if not app_password and (
-        normalise_base_url(base_url) != site.base_url or username.strip() != site.username
-    ):
+    if not app_password and username.strip() != site.username:
         raise ConnectError(
             "password_required",
-            "Enter the Application Password again: the address or username changed.",
+            "Enter the Application Password again: the username changed.",
             field_name="app_password",
         )
     password = app_password or site.app_password
-    info = probe(base_url, username, password)
-    if Site.objects.filter(owner=site.owner, base_url=info.base_url).exclude(pk=site.pk).exists():
-        raise ConnectError(
-            "duplicate", "You have already connected this site.", field_name="base_url"
-        )
+    info = probe(site.base_url, username, password)
     old_cache_key = site.cache_key
-    site.label = (label.strip() or site.label)[:80]
     site.username = username.strip()
     site.app_password = password
     _apply(site, info)
@@ -89,6 +106,23 @@ def site_update(
     site.save()
     fluent_client.forget_credential(old_cache_key)
     return info
+
+
+def team_site_update(*, team_site: TeamSite, label: str, tone: int) -> None:
+    """The team's name and colour of a site; its address and slug never change, so links
+    stay valid."""
+    team_site.label = label.strip()[:80] or team_site.label
+    team_site.tone = tone
+    team_site.save(update_fields=["label", "tone"])
+
+
+def team_site_remove(*, team_site: TeamSite) -> int:
+    """Remove a site from the team: every agent's connection and cached data go with it."""
+    connections = list(team_site.connections.all())
+    for site in connections:
+        site_remove(site=site)
+    team_site.delete()
+    return len(connections)
 
 
 @sensitive_variables()

@@ -70,7 +70,7 @@ def _sent(
     from_qs = origin(request)[1]
     if not request.htmx:
         messages.success(request, done)
-        return redirect(thread_url(site.pk, ticket_id, from_qs, anchor))
+        return redirect(thread_url(site, ticket_id, from_qs, anchor))
     try:
         found, essentials = read_thread(site, ticket_id, refresh=True)
     except UpstreamError:

@@ -9,11 +9,13 @@ from django.urls import reverse
 
 
 def thread_url(
-    site_id: int, ticket_id: int, from_qs: str = "", anchor: str = "", **params: Any
+    site: Any, ticket_id: int, from_qs: str = "", anchor: str = "", **params: Any
 ) -> str:
-    """The thread of a ticket; with ``from_qs`` (an inbox query string) it remembers the list
-    it was opened from (for previous/next and Back), with ``anchor`` a message in it."""
-    url = reverse("tickets:thread", args=[site_id, ticket_id])
+    """The thread of a ticket on ``site`` (a connection, a team site or a slug: links name the
+    site by its slug, the same for every agent); with ``from_qs`` (an inbox query string) it
+    remembers the list it was opened from (for previous/next and Back), with ``anchor`` a
+    message in it."""
+    url = reverse("tickets:thread", args=[site, ticket_id])
     query = {key: value for key, value in {"from": from_qs, **params}.items() if value}
     if query:
         url += "?" + urlencode(query)

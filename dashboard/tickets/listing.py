@@ -242,10 +242,11 @@ def neighbours(
         index = keys.index((site_id, ticket_id))
     except ValueError:
         return None, None
-    previous = keys[index - 1] if index > 0 else None
-    following = keys[index + 1] if index + 1 < len(keys) else None
+    rows = page.rows
+    previous = rows[index - 1] if index > 0 else None
+    following = rows[index + 1] if index + 1 < len(rows) else None
     from_qs = urlencode(query.params())
     return (
-        thread_url(*previous, from_qs) if previous else None,
-        thread_url(*following, from_qs) if following else None,
+        thread_url(previous.site, previous.ticket.id, from_qs) if previous else None,
+        thread_url(following.site, following.ticket.id, from_qs) if following else None,
     )

@@ -95,7 +95,7 @@ def next_ticket(
     if found is None:
         return None
     site = next(site for site in sites if site.pk == found[0])
-    return NextTicket(site, found[1], thread_url(site.pk, found[1], urlencode(query.params())))
+    return NextTicket(site, found[1], thread_url(site, found[1], urlencode(query.params())))
 
 
 def warm(upcoming: NextTicket, sites: list[Site], query: InboxQuery) -> bool:

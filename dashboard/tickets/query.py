@@ -40,7 +40,8 @@ WAITING = "waiting"
 
 
 class InboxForm(forms.Form):
-    site = forms.IntegerField(required=False, min_value=1)
+    # A site's slug (a number: a connection's id, from links made before sites were the team's).
+    site = forms.RegexField(required=False, regex=r"^[a-z0-9][a-z0-9-]{0,49}$")
     status = forms.ChoiceField(required=False, choices=[(s, s) for s in STATUS_TYPES])
     agent = forms.RegexField(required=False, regex=r"^(me|unassigned|\d{1,9})$")
     priority = forms.ChoiceField(required=False, choices=[(p, p) for p in PRIORITIES])
@@ -53,9 +54,18 @@ class InboxForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
 
 
+def _chosen_site(value: str, sites: list[Site]) -> Site | None:
+    for site in sites:
+        if value in (site.slug, str(site.pk)):
+            return site
+    return None
+
+
 @dataclass(frozen=True)
 class InboxQuery:
     site_id: int | None = None
+    # How the URL names the site: its slug (the same for every agent). Set with site_id.
+    site_slug: str = ""
     status: str = "open"
     agent: str = ""  # "", "me", "unassigned", or an agent id of the chosen site
     priority: str = ""
@@ -76,9 +86,8 @@ class InboxQuery:
         data = {
             name: form.cleaned_data.get(name) for name in form.fields if name not in form.errors
         }
-        site_id = data.get("site")
-        if site_id and site_id not in {s.pk for s in sites}:
-            site_id = None
+        chosen = _chosen_site(data.get("site") or "", sites)
+        site_id = chosen.pk if chosen else None
         # Ids of agents, mailboxes, products and tags belong to one site.
         per_site = site_id is not None
         agent = data.get("agent") or ""
@@ -86,6 +95,7 @@ class InboxQuery:
             agent = ""
         return cls(
             site_id=site_id,
+            site_slug=chosen.slug if chosen else "",
             status=data.get("status") or "open",
             agent=agent,
             priority=data.get("priority") or "",
@@ -103,7 +113,7 @@ class InboxQuery:
         """The non-default parts of the state, as URL parameters (with ``changes`` applied)."""
         query = replace(self, **changes) if changes else self
         params = {
-            "site": query.site_id,
+            "site": (query.site_slug or query.site_id) if query.site_id else "",
             "status": "" if query.status == "open" else query.status,
             "agent": query.agent,
             "priority": query.priority,

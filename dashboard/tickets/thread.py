@@ -43,7 +43,7 @@ from dashboard.tickets.query import InboxQuery
 from dashboard.tickets.replies import read_thread
 from dashboard.tickets.uploads import LIMITS, AttachedFile
 from dashboard.upstream_errors import upstream_error
-from dashboard.usersites import user_site, user_sites
+from dashboard.usersites import find_user_site, user_site, user_sites
 from dashboard.workflow.signatures import signature_text
 from dashboard.workflow.ui import read_ahead, sla_of, snooze_context
 
@@ -125,7 +125,7 @@ def context(
         "last_seen": last_seen,
         "from_qs": from_qs,
         "back_url": query.url(reverse("tickets:inbox")),
-        "thread_url": thread_url(site.pk, ticket_id, from_qs),
+        "thread_url": thread_url(site, ticket_id, from_qs),
         # Read from the database only when the part of the page that shows them renders.
         "sla": partial(sla_of, request, site, ticket),
         "snooze": partial(snooze_context, request, site, ticket.id),
@@ -179,7 +179,7 @@ def _message_images_policy(view: Callable[..., HttpResponse]) -> Callable[..., H
     @wraps(view)
     def wrapped(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
         response = view(request, site_id, ticket_id)
-        site = next((s for s in user_sites(request) if str(s.pk) == str(site_id)), None)
+        site = find_user_site(request, site_id)
         if site is not None:
             parts = urlsplit(site.base_url)
             sources = [*settings.SECURE_CSP.get("img-src", []), f"{parts.scheme}://{parts.netloc}"]
@@ -226,7 +226,7 @@ def conversation_view(request: HttpRequest, site_id: int, ticket_id: int) -> Htt
     except UpstreamError as error:
         return upstream_error(request, error, site=site)
     if not request.htmx:
-        return redirect(thread_url(site.pk, ticket_id, origin(request)[1]))
+        return redirect(thread_url(site, ticket_id, origin(request)[1]))
     ctx = context(request, site, found, essentials, ticket_id=ticket_id, target="conversation")
     return render(request, f"{PAGE}#state", ctx)
 

@@ -43,7 +43,7 @@ def response_edit(
     if request.method == "GET":
         if not request.htmx:
             anchor = f"message-{response_id}"
-            return redirect(thread_url(site.pk, ticket_id, from_qs, anchor, edit=response_id))
+            return redirect(thread_url(site, ticket_id, from_qs, anchor, edit=response_id))
         try:
             message = _message_of(site, ticket_id, response_id)
         except UpstreamError as error:
@@ -66,7 +66,7 @@ def response_edit(
         return _edit_failed(request, site, ticket_id, response_id, form, error)
     if not request.htmx:
         messages.success(request, "Saved.")
-        return redirect(thread_url(site.pk, ticket_id, from_qs, f"message-{response_id}"))
+        return redirect(thread_url(site, ticket_id, from_qs, f"message-{response_id}"))
     # The site's answer holds the stored text: that, not what we sent, is shown.
     body, quoted = render_content(saved.content, site.base_url)
     ctx = {
@@ -156,7 +156,7 @@ def response_delete(
     except UpstreamError as error:
         if not request.htmx:
             messages.error(request, f"Not deleted. {error.user_message}")
-            return redirect(thread_url(site.pk, ticket_id, from_qs, f"message-{response_id}"))
+            return redirect(thread_url(site, ticket_id, from_qs, f"message-{response_id}"))
         response = render(
             request,
             f"{PAGE}#action-error",
@@ -169,7 +169,7 @@ def response_delete(
         return response
     if not request.htmx:
         messages.success(request, "Deleted.")
-        return redirect(thread_url(site.pk, ticket_id, from_qs))
+        return redirect(thread_url(site, ticket_id, from_qs))
     # An empty answer swapped over the message removes it.
     return with_event(HttpResponse(""), site, ticket_id)
 
@@ -200,7 +200,7 @@ def _changed(
             messages.error(request, problem or f"Not changed. {error.user_message}")
         else:
             messages.success(request, done)
-        return redirect(thread_url(site.pk, ticket_id, origin(request)[1]))
+        return redirect(thread_url(site, ticket_id, origin(request)[1]))
     try:
         found, essentials = read_thread(site, ticket_id, refresh=True)
     except UpstreamError as read_error:

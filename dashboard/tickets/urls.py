@@ -9,5 +9,5 @@ urlpatterns = [
     path("tickets/changes/", inbox.changes, name="changes"),
     path("tickets/bulk/", inbox.bulk, name="bulk"),
     path("account/preferences/", loop_views.preferences, name="preferences"),
-    path("sites/<int:site_id>/tickets/<int:ticket_id>/", include("dashboard.tickets.thread_urls")),
+    path("sites/<site:site_id>/tickets/<int:ticket_id>/", include("dashboard.tickets.thread_urls")),
 ]

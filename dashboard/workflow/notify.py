@@ -104,7 +104,7 @@ def my_tickets(sites: list[Site], *, refresh: bool = False) -> list[Mine]:
                     waiting=sla.customer_wrote_last(ticket),
                     title=ticket.title,
                     site=site.label,
-                    url=thread_url(site.pk, ticket.id),
+                    url=thread_url(site, ticket.id),
                 )
             )
     return found

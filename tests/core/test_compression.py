@@ -48,7 +48,7 @@ def test_attachment_downloads_and_previews_pass_through_as_they_are(agent_client
         ("screenshot.png", "attachment_preview"),
     ):
         row = _attachment(sim.acme, title)
-        url = reverse(f"tickets:{name}", args=[acme.pk, row["ticket_id"], row["id"]])
+        url = reverse(f"tickets:{name}", args=[acme.slug, row["ticket_id"], row["id"]])
         response = agent_client.get(url, **GZIP)
         assert response.status_code == 200, title
         assert "Content-Encoding" not in response.headers, title

@@ -69,7 +69,7 @@ class RunningDemo:
         # A demo without a folder of its own would use the shared database.
         database = own if own.exists() else data / "dashboard.sqlite3"
         with sqlite3.connect(database) as db:
-            return sorted(row[0] for row in db.execute("select base_url from sites_site"))
+            return sorted(row[0] for row in db.execute("select base_url from sites_teamsite"))
 
     def inbox_works(self) -> bool:
         session = requests.Session()

@@ -89,7 +89,7 @@ def test_debug_footer_shows_upstream_timing_only_with_debug(agent_client, acme, 
     assert "debug-footer" not in agent_client.get("/").content.decode()
     settings.DEBUG = True
     sim.acme.site.clear_log()
-    html = agent_client.get(f"/?site={acme.pk}&refresh=1").content.decode()
+    html = agent_client.get(f"/?site={acme.slug}&refresh=1").content.decode()
     assert 'class="debug-footer"' in html
     # The footer counts exactly the calls the site received (all refreshed, none cached).
     calls = sim.acme.site.count()

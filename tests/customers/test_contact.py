@@ -21,7 +21,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def contact_html(client, site, customer_id: int, ticket_id: int | None = None) -> str:
-    url = reverse("customers:contact", args=[site.pk, customer_id])
+    url = reverse("customers:contact", args=[site.slug, customer_id])
     if ticket_id:
         url += f"?ticket={ticket_id}"
     response = client.get(url, **HTMX)
@@ -185,10 +185,16 @@ def test_contact_uses_the_tickets_copy_of_the_email(agent_client, user, sim):
     assert sim.beta.site.count("GET", "/fluent-support/v2/customers/*") == 0
 
 
-def test_contact_of_another_users_site_is_not_found(agent_client, other_user, sim):
+def test_contact_of_a_site_the_user_has_not_connected_asks_to_connect(
+    agent_client, other_user, sim
+):
     theirs = connect(other_user, sim.acme)
-    url = reverse("customers:contact", args=[theirs.pk, 5])
-    assert agent_client.get(url, **HTMX).status_code == 404
+    url = reverse("customers:contact", args=[theirs.slug, 5])
+    response = agent_client.get(url, **HTMX)
+    assert response.status_code == 403
+    assert f"/sites/{theirs.slug}/connect/" in response.content.decode()
+    # Nor by the other user's connection's number.
+    assert agent_client.get(url.replace(theirs.slug, str(theirs.pk)), **HTMX).status_code == 404
 
 
 def test_a_refused_password_offers_to_reconnect_that_site(agent_client, acme, sim):
@@ -197,6 +203,6 @@ def test_a_refused_password_offers_to_reconnect_that_site(agent_client, acme, si
 
     html = contact_html(agent_client, acme, olivia["id"])
 
-    assert f'href="{reverse("sites:edit", args=[acme.pk])}">Reconnect Acme Store</a>' in html
+    assert f'href="{reverse("sites:edit", args=[acme.slug])}">Reconnect Acme Store</a>' in html
     acme.refresh_from_db()
     assert acme.needs_reconnect

@@ -17,7 +17,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def _section(client, site, customer_id: int) -> str:
-    response = client.get(reverse("customers:contact", args=[site.pk, customer_id]), **HTMX)
+    response = client.get(reverse("customers:contact", args=[site.slug, customer_id]), **HTMX)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -46,7 +46,7 @@ def test_adding_and_removing_a_tag_shows_at_once_and_after_a_reload(agent_client
     page = _post(
         agent_client,
         "crm_segments",
-        [acme.pk, cid],
+        [acme.slug, cid],
         where | {"action": "attach", "title": tag["title"].lower()},
     )
 
@@ -57,7 +57,7 @@ def test_adding_and_removing_a_tag_shows_at_once_and_after_a_reload(agent_client
     page = _post(
         agent_client,
         "crm_segments",
-        [acme.pk, cid],
+        [acme.slug, cid],
         where | {"action": "detach", "segment": tag["id"]},
     )
 
@@ -75,7 +75,7 @@ def test_a_tag_the_site_does_not_list_is_refused_and_nothing_is_created(agent_cl
     page = _post(
         agent_client,
         "crm_segments",
-        [acme.pk, cid],
+        [acme.slug, cid],
         {
             "home": acme.pk,
             "customer": customer["id"],
@@ -99,7 +99,7 @@ def test_adding_a_list_sends_its_id_and_the_contact_reads_back_with_it(agent_cli
     page = _post(
         agent_client,
         "crm_segments",
-        [acme.pk, cid],
+        [acme.slug, cid],
         {
             "home": acme.pk,
             "customer": customer["id"],
@@ -118,11 +118,11 @@ def test_unsubscribing_asks_first_then_uses_the_property_route(agent_client, acm
     contact["status"] = "subscribed"
     where = {"home": acme.pk, "customer": customer["id"], "status": "unsubscribed"}
 
-    page = _post(agent_client, "crm_status", [acme.pk, cid], where)
+    page = _post(agent_client, "crm_status", [acme.slug, cid], where)
     assert "stops their scheduled emails and automations" in page
     assert sim.acme.site.contacts[cid]["status"] == "subscribed"
 
-    page = _post(agent_client, "crm_status", [acme.pk, cid], where | {"confirm": "on"})
+    page = _post(agent_client, "crm_status", [acme.slug, cid], where | {"confirm": "on"})
 
     assert sim.acme.site.contacts[cid]["status"] == "unsubscribed"
     assert sim.acme.site.count("PUT", "/fluent-crm/v2/subscribers/subscribers-property") == 1
@@ -138,7 +138,7 @@ def test_a_note_keeps_typed_text_as_text_and_links_the_ticket(agent_client, acme
     page = _post(
         agent_client,
         "crm_add_note",
-        [acme.pk, cid],
+        [acme.slug, cid],
         {
             "customer": customer["id"],
             "ticket": ticket_id,
@@ -167,10 +167,10 @@ def test_notes_are_listed_newest_first_and_paged(agent_client, acme, sim):
         _post(
             agent_client,
             "crm_add_note",
-            [acme.pk, cid],
+            [acme.slug, cid],
             {"customer": customer["id"], "title": f"Note {n}", "body": f"body {n}"},
         )
-    url = reverse("customers:crm_notes", args=[acme.pk, cid])
+    url = reverse("customers:crm_notes", args=[acme.slug, cid])
     first = agent_client.get(url, {"customer": customer["id"]}, **HTMX).content.decode()
     second = agent_client.get(url, {"customer": customer["id"], "page": 2}, **HTMX)
 
@@ -188,7 +188,7 @@ def test_create_contact_from_the_helpdesk_customer(agent_client, acme, sim):
     page = _post(
         agent_client,
         "crm_create",
-        [acme.pk],
+        [acme.slug],
         {"home": acme.pk, "customer": customer["id"], "status": "transactional"},
     )
 
@@ -212,7 +212,7 @@ def test_a_non_administrator_is_told_calmly_and_nothing_changes(agent_client, ac
     tag_page = _post(
         agent_client,
         "crm_segments",
-        [acme.pk, cid],
+        [acme.slug, cid],
         {
             "home": acme.pk,
             "customer": customer["id"],
@@ -224,13 +224,13 @@ def test_a_non_administrator_is_told_calmly_and_nothing_changes(agent_client, ac
     status_page = _post(
         agent_client,
         "crm_status",
-        [acme.pk, cid],
+        [acme.slug, cid],
         {"home": acme.pk, "customer": customer["id"], "status": "unsubscribed", "confirm": "on"},
     )
     note_page = _post(
         agent_client,
         "crm_add_note",
-        [acme.pk, cid],
+        [acme.slug, cid],
         {"customer": customer["id"], "title": "Kept", "body": "Typed words"},
     )
 
@@ -246,7 +246,7 @@ def test_actions_need_the_csrf_token(acme, sim, user):
     client.force_login(user)
     customer, cid, _contact = _olivia(sim)
     response = client.post(
-        reverse("customers:crm_status", args=[acme.pk, cid]),
+        reverse("customers:crm_status", args=[acme.slug, cid]),
         {"home": acme.pk, "customer": customer["id"], "status": "unsubscribed", "confirm": "on"},
     )
     assert response.status_code == 403
@@ -276,7 +276,7 @@ def test_recent_emails_show_opened_and_clicks_after_the_recipient_clicked(agent_
     )
     assert clicked.status_code == 307
 
-    page = agent_client.get(reverse("customers:crm_activity", args=[acme.pk, cid]), **HTMX)
+    page = agent_client.get(reverse("customers:crm_activity", args=[acme.slug, cid]), **HTMX)
 
     text = page.content.decode()
     assert "<td>Your &lt;renewal&gt; &amp; more</td>" in text
@@ -288,7 +288,7 @@ def test_without_javascript_the_confirmation_comes_as_a_page(agent_client, acme,
     customer, cid, contact = _olivia(sim)
     contact["status"] = "subscribed"
     response = agent_client.post(
-        reverse("customers:crm_status", args=[acme.pk, cid]),
+        reverse("customers:crm_status", args=[acme.slug, cid]),
         {"home": acme.pk, "customer": customer["id"], "status": "unsubscribed"},
     )
     assert response.status_code == 200

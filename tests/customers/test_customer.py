@@ -25,25 +25,27 @@ def test_customer_page_shows_details_tickets_and_loads_the_contact(agent_client,
     olivia.update(address_line_1="95 Station Ave", city="Melbourne", note="Prefers email.")
     ticket_ids = sim.acme.site.store.tickets_by_customer[olivia["id"]]
 
-    response = agent_client.get(reverse("customers:customer", args=[acme.pk, olivia["id"]]))
+    response = agent_client.get(reverse("customers:customer", args=[acme.slug, olivia["id"]]))
 
     html = response.content.decode()
     assert response.status_code == 200
     assert "95 Station Ave" in html and "Melbourne" in html and "Prefers email." in html
     for ticket_id in ticket_ids:
-        assert reverse("tickets:thread", args=[acme.pk, ticket_id]) in html
-    assert reverse("customers:contact", args=[acme.pk, olivia["id"]]) in html
-    new_ticket = reverse("customers:new_ticket") + f"?site={acme.pk}&amp;customer={olivia['id']}"
+        assert reverse("tickets:thread", args=[acme.slug, ticket_id]) in html
+    assert reverse("customers:contact", args=[acme.slug, olivia["id"]]) in html
+    new_ticket = reverse("customers:new_ticket") + f"?site={acme.slug}&amp;customer={olivia['id']}"
     assert f'href="{new_ticket}" data-key="n"' in html
 
 
 def test_unknown_customer_is_not_found(agent_client, acme, sim):
-    assert agent_client.get(reverse("customers:customer", args=[acme.pk, 99999])).status_code == 404
+    assert (
+        agent_client.get(reverse("customers:customer", args=[acme.slug, 99999])).status_code == 404
+    )
 
 
 def test_limited_agent_gets_a_message_not_a_crash(agent_client, user, sim):
     site = connect(user, sim.acme, username="maria")
-    response = agent_client.get(reverse("customers:customer", args=[site.pk, 5]))
+    response = agent_client.get(reverse("customers:customer", args=[site.slug, 5]))
     assert response.status_code == 403
     assert "not allowed" in response.content.decode()
 
@@ -51,12 +53,12 @@ def test_limited_agent_gets_a_message_not_a_crash(agent_client, user, sim):
 def test_edit_sends_the_whole_customer_and_keeps_what_it_does_not_change(agent_client, acme, sim):
     olivia = customer_by_email(sim.acme, OLIVIA)
     olivia.update(title="Office Manager", note="Prefers email.", country="AU")
-    url = reverse("customers:edit", args=[acme.pk, olivia["id"]])
+    url = reverse("customers:edit", args=[acme.slug, olivia["id"]])
 
     response = agent_client.post(url, form_data(olivia, city="Sydney", last_name="Thornbury-Hale"))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("customers:customer", args=[acme.pk, olivia["id"]])
+    assert response["Location"] == reverse("customers:customer", args=[acme.slug, olivia["id"]])
     saved = sim.acme.site.customers[olivia["id"]]
     assert saved["city"] == "Sydney" and saved["last_name"] == "Thornbury-Hale"
     assert saved["title"] == "Office Manager" and saved["note"] == "Prefers email."
@@ -68,7 +70,7 @@ def test_edit_sends_the_whole_customer_and_keeps_what_it_does_not_change(agent_c
 def test_edit_keeps_a_blocked_customer_blocked(agent_client, acme, sim):
     olivia = customer_by_email(sim.acme, OLIVIA)
     sim.acme.site.store.persons[olivia["id"]]["status"] = "blocked"
-    url = reverse("customers:edit", args=[acme.pk, olivia["id"]])
+    url = reverse("customers:edit", args=[acme.slug, olivia["id"]])
     form = {"first_name": "Olivia", "last_name": "T.", "email": olivia["email"]}
 
     agent_client.post(url, form)
@@ -79,7 +81,7 @@ def test_edit_keeps_a_blocked_customer_blocked(agent_client, acme, sim):
 
 def test_edit_requires_first_name_and_email_before_asking_the_site(agent_client, acme, sim):
     olivia = customer_by_email(sim.acme, OLIVIA)
-    url = reverse("customers:edit", args=[acme.pk, olivia["id"]])
+    url = reverse("customers:edit", args=[acme.slug, olivia["id"]])
     forget_requests(sim)
 
     response = agent_client.post(
@@ -98,7 +100,7 @@ def test_edit_requires_first_name_and_email_before_asking_the_site(agent_client,
 def test_edit_shows_the_sites_validation_on_its_field(agent_client, acme, sim):
     olivia = customer_by_email(sim.acme, OLIVIA)
     taken = next(c for c in sim.acme.site.customers.values() if c["id"] != olivia["id"])
-    url = reverse("customers:edit", args=[acme.pk, olivia["id"]])
+    url = reverse("customers:edit", args=[acme.slug, olivia["id"]])
 
     response = agent_client.post(url, form_data(olivia, email=taken["email"], city="Kept"), **HTMX)
 
@@ -113,15 +115,15 @@ def test_edit_shows_the_sites_validation_on_its_field(agent_client, acme, sim):
 
 def test_edit_through_htmx_redirects_the_page(agent_client, acme, sim):
     olivia = customer_by_email(sim.acme, OLIVIA)
-    url = reverse("customers:edit", args=[acme.pk, olivia["id"]])
+    url = reverse("customers:edit", args=[acme.slug, olivia["id"]])
     response = agent_client.post(url, form_data(olivia, city="Perth"), **HTMX)
     assert response.status_code == 200
-    assert response["HX-Redirect"] == reverse("customers:customer", args=[acme.pk, olivia["id"]])
+    assert response["HX-Redirect"] == reverse("customers:customer", args=[acme.slug, olivia["id"]])
 
 
 def test_edit_keeps_the_input_when_the_site_is_down(agent_client, acme, sim):
     olivia = customer_by_email(sim.acme, OLIVIA)
-    url = reverse("customers:edit", args=[acme.pk, olivia["id"]])
+    url = reverse("customers:edit", args=[acme.slug, olivia["id"]])
     sim.acme.site.add_fault("status_500")
 
     response = agent_client.post(url, form_data(olivia, city="Hobart"), **HTMX)
@@ -137,7 +139,7 @@ def test_delete_asks_first_and_names_what_goes_with_the_customer(agent_client, a
     count = len(sim.acme.site.store.tickets_by_customer[olivia["id"]])
     forget_requests(sim)
 
-    response = agent_client.get(reverse("customers:delete", args=[acme.pk, olivia["id"]]))
+    response = agent_client.get(reverse("customers:delete", args=[acme.slug, olivia["id"]]))
 
     html = response.content.decode()
     assert f"their {count} tickets" in html
@@ -149,7 +151,7 @@ def test_delete_removes_the_customer_and_their_tickets(agent_client, acme, sim):
     olivia = customer_by_email(sim.acme, OLIVIA)
     tickets = list(sim.acme.site.store.tickets_by_customer[olivia["id"]])
 
-    response = agent_client.post(reverse("customers:delete", args=[acme.pk, olivia["id"]]))
+    response = agent_client.post(reverse("customers:delete", args=[acme.slug, olivia["id"]]))
 
     assert response.status_code == 302
     assert olivia["id"] not in sim.acme.site.customers
@@ -158,7 +160,7 @@ def test_delete_removes_the_customer_and_their_tickets(agent_client, acme, sim):
 
 def test_delete_on_a_site_without_the_route_says_it_is_not_available(agent_client, acme, sim):
     olivia = customer_by_email(sim.acme, OLIVIA)
-    url = reverse("customers:delete", args=[acme.pk, olivia["id"]])
+    url = reverse("customers:delete", args=[acme.slug, olivia["id"]])
     # An older plugin without the route answers rest_no_route.
     sim.acme.site.add_fault(
         "plugin_missing_404", route="/fluent-support/v2/customers/*", method="DELETE"
@@ -171,7 +173,7 @@ def test_delete_on_a_site_without_the_route_says_it_is_not_available(agent_clien
     assert olivia["id"] in sim.acme.site.customers
     assert sim.acme.site.count("DELETE", "/fluent-support/v2/customers/*") == 1
     # From then on the customer page says so instead of offering the button.
-    page = agent_client.get(reverse("customers:customer", args=[acme.pk, olivia["id"]]))
+    page = agent_client.get(reverse("customers:customer", args=[acme.slug, olivia["id"]]))
     assert "Deleting customers is not available on this site." in page.content.decode()
     assert url not in page.content.decode()
 
@@ -187,7 +189,7 @@ def test_edit_of_a_postcode_changes_only_the_postcode(agent_client, acme, sim):
         ip_address="203.0.113.7", last_ip_address="198.51.100.23",
     )  # fmt: skip
     before = dict(olivia)
-    url = reverse("customers:edit", args=[acme.pk, olivia["id"]])
+    url = reverse("customers:edit", args=[acme.slug, olivia["id"]])
 
     response = agent_client.post(url, form_data(olivia, zip="BS1 5AA"))
 
@@ -206,7 +208,7 @@ def test_edit_of_a_postcode_changes_only_the_postcode(agent_client, acme, sim):
 def test_edit_leaves_empty_fields_empty_rather_than_blank_strings(agent_client, acme, sim):
     olivia = customer_by_email(sim.acme, OLIVIA)
     olivia.update(title=None, address_line_2=None, state=None)
-    url = reverse("customers:edit", args=[acme.pk, olivia["id"]])
+    url = reverse("customers:edit", args=[acme.slug, olivia["id"]])
 
     agent_client.post(url, form_data(olivia, city="Perth"))
 
@@ -218,7 +220,7 @@ def test_edit_leaves_empty_fields_empty_rather_than_blank_strings(agent_client, 
 def test_edit_form_says_that_the_site_clears_ip_addresses(agent_client, acme, sim):
     olivia = customer_by_email(sim.acme, OLIVIA)
 
-    page = agent_client.get(reverse("customers:edit", args=[acme.pk, olivia["id"]]))
+    page = agent_client.get(reverse("customers:edit", args=[acme.slug, olivia["id"]]))
 
     note = page.content.decode().split('id="customer-ip-note">')[1].split("</p>")[0]
     assert "clears a customer's recorded IP addresses" in html.unescape(note)

@@ -15,7 +15,7 @@ RESULTS = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "results"}
 
 
 def customer_links(html: str, site) -> list[int]:
-    return [int(n) for n in re.findall(rf'href="/customers/{site.pk}/(\d+)/"', html)]
+    return [int(n) for n in re.findall(rf'href="/customers/{site.slug}/(\d+)/"', html)]
 
 
 def newest_first(sim_site) -> list[dict]:
@@ -37,7 +37,7 @@ def test_all_sites_side_by_side_with_their_totals(agent_client, acme, academy, b
 def test_search_on_one_site(agent_client, acme, academy, sim):
     wanted = [c for c in newest_first(sim.acme) if "olivia" in c["email"]]
 
-    response = agent_client.get(URL, {"q": "olivia", "site": acme.pk}, **RESULTS)
+    response = agent_client.get(URL, {"q": "olivia", "site": acme.slug}, **RESULTS)
 
     html = response.content.decode()
     assert "<html" not in html
@@ -51,8 +51,8 @@ def test_status_filter_is_the_plugins_own(agent_client, acme, sim):
     customers[5]["status"] = "active"
     forget_requests(sim)
 
-    inactive = agent_client.get(URL, {"status": "inactive", "site": acme.pk}).content.decode()
-    active = agent_client.get(URL, {"status": "active", "site": acme.pk}).content.decode()
+    inactive = agent_client.get(URL, {"status": "inactive", "site": acme.slug}).content.decode()
+    active = agent_client.get(URL, {"status": "active", "site": acme.slug}).content.decode()
 
     assert customer_links(inactive, acme) == [customers[3]["id"]]
     assert customer_links(active, acme) == [customers[5]["id"]]
@@ -62,20 +62,20 @@ def test_status_filter_is_the_plugins_own(agent_client, acme, sim):
 
 
 def test_active_filter_explains_customers_without_a_status(agent_client, acme, sim):
-    html = agent_client.get(URL, {"status": "active", "site": acme.pk}).content.decode()
+    html = agent_client.get(URL, {"status": "active", "site": acme.slug}).content.decode()
     assert "No customers match" in html
     assert "Fluent Support leaves the status of most customers empty" in html
 
 
 def test_one_site_pages_through_its_customers(agent_client, acme, sim):
-    response = agent_client.get(URL, {"site": acme.pk, "page": 2})
+    response = agent_client.get(URL, {"site": acme.slug, "page": 2})
 
     html = response.content.decode()
     expected = [c["id"] for c in newest_first(sim.acme)[25:50]]
     assert customer_links(html, acme) == expected
     assert "Page 2 of 3" in html
-    assert f'href="{URL}?site={acme.pk}"' in html  # previous page: page 1 is the default
-    assert f'href="{URL}?site={acme.pk}&amp;page=3"' in html
+    assert f'href="{URL}?site={acme.slug}"' in html  # previous page: page 1 is the default
+    assert f'href="{URL}?site={acme.slug}&amp;page=3"' in html
 
 
 def test_all_sites_page_two_is_every_sites_page_two(agent_client, acme, beta, sim):
@@ -123,6 +123,6 @@ def test_search_text_is_escaped(agent_client, acme, sim):
 
 
 def test_a_page_past_the_end_says_so(agent_client, acme, sim):
-    html = agent_client.get(URL, {"site": acme.pk, "page": 9}).content.decode()
+    html = agent_client.get(URL, {"site": acme.slug, "page": 9}).content.decode()
     assert "Past the last page" in html
-    assert f'href="{URL}?site={acme.pk}"' in html
+    assert f'href="{URL}?site={acme.slug}"' in html

@@ -20,7 +20,7 @@ def test_directory_has_no_status_column_of_dashes_and_shows_a_set_status(agent_c
 
     assert ">Status</th>" not in html
     assert not re.search(r'<td class="[^"]*">\s*<span class="muted"[^>]*>—</span>', html)
-    row = re.search(rf'href="/customers/{acme.pk}/{marked}/".*?</tr>', html, re.S).group(0)
+    row = re.search(rf'href="/customers/{acme.slug}/{marked}/".*?</tr>', html, re.S).group(0)
     assert '<span class="pill cd-status-inactive">Inactive</span>' in row
     others = re.findall(r"cd-status-", html)
     assert len(others) == 1

@@ -38,7 +38,7 @@ def test_ticket_for_an_existing_customer_opens_the_new_thread(agent_client, acme
 
     ticket = created(sim.acme, before)
     assert response.status_code == 302
-    assert response["Location"] == reverse("tickets:thread", args=[acme.pk, ticket["id"]])
+    assert response["Location"] == reverse("tickets:thread", args=[acme.slug, ticket["id"]])
     assert ticket["customer_id"] == olivia["id"]
     assert ticket["priority"] == "critical"
     assert (ticket["mailbox_id"], ticket["product_id"]) == (2, 1)
@@ -67,7 +67,7 @@ def test_ticket_for_a_new_customer_creates_the_customer(agent_client, acme, sim)
     ticket = created(sim.acme, before)
     (person_id,) = set(sim.acme.site.customers) - before_people
     person = sim.acme.site.customers[person_id]
-    assert response["HX-Redirect"] == reverse("tickets:thread", args=[acme.pk, ticket["id"]])
+    assert response["HX-Redirect"] == reverse("tickets:thread", args=[acme.slug, ticket["id"]])
     assert ticket["customer_id"] == person_id
     assert (person["first_name"], person["last_name"]) == ("Quentin", "Faraday")
     assert person["email"] == "quentin.faraday@example.net"

@@ -43,7 +43,7 @@ class World:
         return self.sim.acme.site.tickets[self.ticket()]["customer_id"]
 
     def thread(self) -> None:
-        self.goto(f"/sites/{self.acme.pk}/tickets/{self.ticket()}/")
+        self.goto(f"/sites/{self.acme.slug}/tickets/{self.ticket()}/")
         expect(self.page.locator(".customer-panel .cp-name")).to_be_visible()
         # The FluentCRM contact loads after the panel: wait for it, so every check sees it.
         expect(self.page.locator(".customer-panel section.cp-crm")).to_be_visible()
@@ -110,7 +110,7 @@ def _account_menu(w: World) -> None:
 
 
 def _customer(w: World) -> None:
-    w.goto(f"/customers/{w.acme.pk}/{w.customer()}/")
+    w.goto(f"/customers/{w.acme.slug}/{w.customer()}/")
 
 
 def _reports_table(w: World) -> None:

@@ -21,12 +21,12 @@ def listed_ids(page) -> list[int]:
 
 
 def thread_path(site, ticket_id: int) -> str:
-    return reverse("tickets:thread", args=[site.pk, ticket_id])
+    return reverse("tickets:thread", args=[site.slug, ticket_id])
 
 
 def test_the_whole_loop_with_keys_only(logged_in_page, live_server, acme, sim):
     page = logged_in_page
-    page.goto(f"{live_server.url}/?site={acme.pk}")
+    page.goto(f"{live_server.url}/?site={acme.slug}")
     order = listed_ids(page)
     keys = 0
 
@@ -69,10 +69,13 @@ def test_after_close_the_next_key_is_not_typed_into_the_reply(
     logged_in_page, live_server, acme, sim, stays_after_send
 ):
     page = logged_in_page
-    page.goto(f"{live_server.url}/?site={acme.pk}")
+    page.goto(f"{live_server.url}/?site={acme.slug}")
     order = listed_ids(page)
     page.goto(
-        live_server.url + thread_path(acme, order[0]) + "?" + urlencode({"from": f"site={acme.pk}"})
+        live_server.url
+        + thread_path(acme, order[0])
+        + "?"
+        + urlencode({"from": f"site={acme.slug}"})
     )
     expect(page.locator("a[rel=next]")).to_be_visible()
     page.keyboard.press("r")
@@ -98,7 +101,7 @@ def test_after_close_the_next_key_is_not_typed_into_the_reply(
 
 def test_question_mark_lists_the_send_and_close_shortcut(logged_in_page, live_server, acme, sim):
     page = logged_in_page
-    page.goto(f"{live_server.url}/?site={acme.pk}")
+    page.goto(f"{live_server.url}/?site={acme.slug}")
     page.goto(live_server.url + thread_path(acme, listed_ids(page)[0]))
     page.keyboard.press("?")
     dialog = page.locator("dialog#shortcuts")
@@ -110,7 +113,7 @@ def test_question_mark_lists_the_send_and_close_shortcut(logged_in_page, live_se
 
 def test_the_preference_takes_the_agent_back_to_the_list(logged_in_page, live_server, acme, sim):
     page = logged_in_page
-    page.goto(f"{live_server.url}/?site={acme.pk}")
+    page.goto(f"{live_server.url}/?site={acme.slug}")
     order = listed_ids(page)
     page.locator("details.user-menu summary").click()
     page.get_by_role("link", name="Preferences").click()
@@ -119,13 +122,13 @@ def test_the_preference_takes_the_agent_back_to_the_list(logged_in_page, live_se
     expect(page.get_by_text("Preferences saved.")).to_be_visible()
     expect(page.get_by_label("Go back to the list")).to_be_checked()
 
-    page.goto(f"{live_server.url}/?site={acme.pk}")
+    page.goto(f"{live_server.url}/?site={acme.slug}")
     page.keyboard.press("j")
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Close ticket")).to_be_visible()
     expect(page.locator("#nav-links a[rel=next]")).to_be_visible()  # the page's scripts ran
     page.keyboard.press("c")
-    expect(page).to_have_url(f"{live_server.url}/?site={acme.pk}")
+    expect(page).to_have_url(f"{live_server.url}/?site={acme.slug}")
     expect(page.locator(".flash").get_by_text(f"Ticket #{order[0]} closed.").first).to_be_visible()
 
 
@@ -133,7 +136,7 @@ def test_the_next_ticket_is_read_ahead_and_opens_without_a_site_call(
     logged_in_page, live_server, acme, sim
 ):
     page = logged_in_page
-    page.goto(f"{live_server.url}/?site={acme.pk}")
+    page.goto(f"{live_server.url}/?site={acme.slug}")
     order = listed_ids(page)
     with page.expect_response(lambda r: "prefetch-next" in r.url) as answer:
         page.keyboard.press("j")

@@ -17,7 +17,7 @@ def test_agent_sees_the_image_preview_and_downloads_a_file(logged_in_page, live_
     site = sim.acme.site
     files = {a["title"]: a for a in site.store.attachments.values()}
     ticket_id = files["screenshot.png"]["ticket_id"]
-    page.goto(live_server.url + reverse("tickets:thread", args=[acme.pk, ticket_id]))
+    page.goto(live_server.url + reverse("tickets:thread", args=[acme.slug, ticket_id]))
 
     preview = page.get_by_role("img", name="Preview of screenshot.png")
     expect(preview).to_be_visible()

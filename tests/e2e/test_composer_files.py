@@ -46,7 +46,7 @@ def test_agent_attaches_by_picker_and_drop_removes_one_and_sends(
     page = logged_in_page
     site = sim.acme.site
     ticket_id = ticket_of(sim.acme)
-    page.goto(live_server.url + reverse("tickets:thread", args=[acme.pk, ticket_id]))
+    page.goto(live_server.url + reverse("tickets:thread", args=[acme.slug, ticket_id]))
     composer = page.locator("#composer")
     files = page.get_by_role("list", name="Attached files")
     page.get_by_label("Message", exact=True).fill("The screenshot and the order export.")
@@ -110,7 +110,7 @@ def test_agent_pastes_a_screenshot_into_a_note(logged_in_page, live_server, acme
     page = logged_in_page
     site = sim.acme.site
     ticket_id = ticket_of(sim.acme)
-    page.goto(live_server.url + reverse("tickets:thread", args=[acme.pk, ticket_id]))
+    page.goto(live_server.url + reverse("tickets:thread", args=[acme.slug, ticket_id]))
     composer = page.locator("#composer")
     composer.get_by_text("Internal note").click()
     field = page.get_by_label("Message", exact=True)

@@ -13,7 +13,7 @@ from tests.customers.helpers import OLIVIA, contact_id, customer_by_email, custo
 
 def _open_ticket(page, live_server, acme, sim, customer):
     ticket_id = sim.acme.site.store.tickets_by_customer[customer["id"]][0]
-    page.goto(f"{live_server.url}/sites/{acme.pk}/tickets/{ticket_id}/")
+    page.goto(f"{live_server.url}/sites/{acme.slug}/tickets/{ticket_id}/")
     return ticket_id
 
 

@@ -29,7 +29,7 @@ def test_panel_beside_the_thread_shows_customer_and_contact(
     ticket_ids = sim.acme.site.store.tickets_by_customer[olivia["id"]]
     current, other = ticket_ids[-1], ticket_ids[0]
 
-    page.goto(f"{live_server.url}/sites/{acme.pk}/tickets/{current}/")
+    page.goto(f"{live_server.url}/sites/{acme.slug}/tickets/{current}/")
 
     panel = page.locator(".customer-panel")
     expect(panel.locator(".cp-name")).to_have_text(f"{olivia['first_name']} {olivia['last_name']}")
@@ -55,15 +55,15 @@ def test_panel_beside_the_thread_shows_customer_and_contact(
     drop_contact(sim.acme, OLIVIA)
     beta_olivia = customer_by_email(sim.beta, OLIVIA)
     beta_ticket = sim.beta.site.store.tickets_by_customer[beta_olivia["id"]][0]
-    page.goto(f"{live_server.url}/sites/{beta.pk}/tickets/{beta_ticket}/")
+    page.goto(f"{live_server.url}/sites/{beta.slug}/tickets/{beta_ticket}/")
     crm = page.locator(".customer-panel section.cp-crm")
     expect(crm).to_contain_text("From Acme Academy: Beta Labs has no FluentCRM.")
     shot(page, "panel-elsewhere-1440")
 
     # The other ticket's link opens that thread.
-    page.goto(f"{live_server.url}/sites/{acme.pk}/tickets/{current}/")
+    page.goto(f"{live_server.url}/sites/{acme.slug}/tickets/{current}/")
     page.locator(".cp-tickets a").filter(has_text=f"#{other}").click()
-    expect(page).to_have_url(re.compile(rf"/sites/{acme.pk}/tickets/{other}/"))
+    expect(page).to_have_url(re.compile(rf"/sites/{acme.slug}/tickets/{other}/"))
 
 
 def test_panel_loads_while_fluentcrm_is_down(acme, sim, logged_in_page, live_server):
@@ -72,7 +72,7 @@ def test_panel_loads_while_fluentcrm_is_down(acme, sim, logged_in_page, live_ser
     olivia = customer_by_email(sim.acme, OLIVIA)
     ticket_id = sim.acme.site.store.tickets_by_customer[olivia["id"]][0]
 
-    page.goto(f"{live_server.url}/sites/{acme.pk}/tickets/{ticket_id}/")
+    page.goto(f"{live_server.url}/sites/{acme.slug}/tickets/{ticket_id}/")
 
     panel = page.locator(".customer-panel")
     expect(panel.locator(".cp-name")).to_contain_text(olivia["last_name"])
@@ -103,7 +103,7 @@ def test_directory_search_filter_pages_and_keyboard(
 
     page.locator("#customer-search").fill("")
     page.locator("#customer-site").select_option(str(acme.pk))
-    expect(page).to_have_url(re.compile(rf"site={acme.pk}"))
+    expect(page).to_have_url(re.compile(rf"site={acme.slug}"))
     page.get_by_role("link", name="Next →").click()
     expect(page).to_have_url(re.compile(r"page=2"))
     newest = sorted(sim.acme.site.customers.values(), key=lambda c: -c["id"])
@@ -126,7 +126,7 @@ def test_directory_search_filter_pages_and_keyboard(
     page.keyboard.press("j")
     expect(page.locator("[data-row]").nth(1)).to_be_focused()
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(rf"/customers/{acme.pk}/{newest[1]['id']}/$"))
+    expect(page).to_have_url(re.compile(rf"/customers/{acme.slug}/{newest[1]['id']}/$"))
     expect(page.locator("section.cp-crm")).to_have_attribute("data-crm-state", re.compile("."))
     shot(page, "customer-page-1440")
 
@@ -140,7 +140,7 @@ def test_editing_a_customer_shows_errors_then_saves(acme, sim, logged_in_page, l
     page = logged_in_page
     olivia = customer_by_email(sim.acme, OLIVIA)
     taken = next(c for c in sim.acme.site.customers.values() if c["id"] != olivia["id"])
-    page.goto(f"{live_server.url}/customers/{acme.pk}/{olivia['id']}/")
+    page.goto(f"{live_server.url}/customers/{acme.slug}/{olivia['id']}/")
 
     page.keyboard.press("e")
     expect(page).to_have_url(re.compile(r"/edit/$"))
@@ -164,7 +164,7 @@ def test_editing_a_customer_shows_errors_then_saves(acme, sim, logged_in_page, l
 
     page.get_by_label("Email").fill(OLIVIA)
     page.get_by_label("Email").press("Control+Enter")
-    expect(page).to_have_url(re.compile(rf"/customers/{acme.pk}/{olivia['id']}/$"))
+    expect(page).to_have_url(re.compile(rf"/customers/{acme.slug}/{olivia['id']}/$"))
     expect(page.locator(".flash-success")).to_contain_text("Saved Liv on Acme Store.")
     saved = sim.acme.site.customers[olivia["id"]]
     assert (saved["first_name"], saved["city"], saved["person_type"]) == (
@@ -198,14 +198,14 @@ def test_new_ticket_for_an_existing_and_a_new_customer(
     before = set(sim.academy.site.tickets)
     page.get_by_role("button", name="Create ticket").click()
 
-    expect(page).to_have_url(re.compile(rf"/sites/{academy.pk}/tickets/\d+/"))
+    expect(page).to_have_url(re.compile(rf"/sites/{academy.slug}/tickets/\d+/"))
     (ticket_id,) = set(sim.academy.site.tickets) - before
     ticket = sim.academy.site.tickets[ticket_id]
     assert ticket["customer_id"] == olivia["id"] and ticket["priority"] == "critical"
-    assert page.url.endswith(f"/sites/{academy.pk}/tickets/{ticket_id}/")
+    assert page.url.endswith(f"/sites/{academy.slug}/tickets/{ticket_id}/")
 
     # A new customer; a missing email is caught before anything is sent, and nothing typed is lost.
-    page.goto(f"{live_server.url}/customers/new-ticket/?site={acme.pk}")
+    page.goto(f"{live_server.url}/customers/new-ticket/?site={acme.slug}")
     page.locator("label[for=id_customer_mode_1]").click()
     expect(page.get_by_label("Find a customer")).to_be_hidden()
     page.get_by_label("First name").fill("Quentin")
@@ -221,7 +221,7 @@ def test_new_ticket_for_an_existing_and_a_new_customer(
     page.get_by_label("Email").fill("quentin.faraday@example.net")
     before = set(sim.acme.site.tickets)
     page.get_by_label("Message").press("Control+Enter")
-    expect(page).to_have_url(re.compile(rf"/sites/{acme.pk}/tickets/\d+/"))
+    expect(page).to_have_url(re.compile(rf"/sites/{acme.slug}/tickets/\d+/"))
     (ticket_id,) = set(sim.acme.site.tickets) - before
     customer = sim.acme.site.customers[sim.acme.site.tickets[ticket_id]["customer_id"]]
     assert customer["email"] == "quentin.faraday@example.net"
@@ -231,7 +231,7 @@ def test_deleting_asks_first_and_deletes(acme, sim, logged_in_page, live_server)
     page = logged_in_page
     olivia = customer_by_email(sim.acme, OLIVIA)
     count = len(sim.acme.site.store.tickets_by_customer[olivia["id"]])
-    page.goto(f"{live_server.url}/customers/{acme.pk}/{olivia['id']}/")
+    page.goto(f"{live_server.url}/customers/{acme.slug}/{olivia['id']}/")
 
     page.get_by_role("link", name="Delete…").click()
     page.get_by_role("button", name=f"Delete customer and {count} tickets").click()
@@ -248,7 +248,7 @@ def test_deleting_asks_first_and_says_when_the_site_cannot(acme, sim, logged_in_
     )
     olivia = customer_by_email(sim.acme, OLIVIA)
     count = len(sim.acme.site.store.tickets_by_customer[olivia["id"]])
-    page.goto(f"{live_server.url}/customers/{acme.pk}/{olivia['id']}/")
+    page.goto(f"{live_server.url}/customers/{acme.slug}/{olivia['id']}/")
 
     page.get_by_role("link", name="Delete…").click()
     expect(page.get_by_role("heading", name=f"Delete {olivia['first_name']}")).to_be_visible()

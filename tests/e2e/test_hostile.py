@@ -128,14 +128,14 @@ def test_inbox_and_search_render_every_vector_as_text(watched, live_server, host
     search = "<img src=x onerror=alert(1)>"
     for name, url in [
         ("inbox-all", f"{base}/"),
-        ("inbox-site", f"{base}/?site={hostile_labs.pk}&status=all"),
+        ("inbox-site", f"{base}/?site={hostile_labs.slug}&status=all"),
         ("inbox-search", f"{base}/?{urlencode({'site': hostile_labs.pk, 'q': search})}"),
         ("inbox-search-script", f"{base}/?{urlencode({'q': VECTORS[0]})}"),
     ]:
         page.goto(url)
         expect(page.locator("main")).to_be_visible()
         assert_inert(page, name)
-    page.goto(f"{base}/?site={hostile_labs.pk}&status=all")
+    page.goto(f"{base}/?site={hostile_labs.slug}&status=all")
     # A vector in a title reads as its literal text.
     expect(page.locator(".row-title").first).to_be_visible()
     shot(page, "inbox")
@@ -146,7 +146,7 @@ def test_threads_with_hostile_titles_bodies_notes_and_tags_stay_inert(
 ):
     page = watched
     for index, ticket_id in enumerate(hostile_tickets(hostile)):
-        page.goto(f"{live_server.url}/sites/{hostile_labs.pk}/tickets/{ticket_id}/")
+        page.goto(f"{live_server.url}/sites/{hostile_labs.slug}/tickets/{ticket_id}/")
         expect(page.locator("#conversation")).to_be_visible()
         # The customer panel and its FluentCRM contact load after the page.
         expect(page.locator(".customer-panel section.cp-crm")).to_have_attribute(
@@ -186,16 +186,16 @@ def test_customers_pages_with_hostile_names_and_fields_stay_inert(
     ticket_id = hostile.site.store.tickets_by_customer[customer_id][0]
     pages = [
         ("customers", f"{base}/customers/"),
-        ("customers-site", f"{base}/customers/?site={hostile_labs.pk}"),
+        ("customers-site", f"{base}/customers/?site={hostile_labs.slug}"),
         ("customers-search", f"{base}/customers/?{urlencode({'q': '<script>'})}"),
-        ("customer", f"{base}/customers/{hostile_labs.pk}/{customer_id}/"),
-        ("customer-edit", f"{base}/customers/{hostile_labs.pk}/{customer_id}/edit/"),
-        ("panel", f"{base}/customers/panel/{hostile_labs.pk}/{customer_id}/?ticket={ticket_id}"),
+        ("customer", f"{base}/customers/{hostile_labs.slug}/{customer_id}/"),
+        ("customer-edit", f"{base}/customers/{hostile_labs.slug}/{customer_id}/edit/"),
+        ("panel", f"{base}/customers/panel/{hostile_labs.slug}/{customer_id}/?ticket={ticket_id}"),
         (
             "contact",
-            f"{base}/customers/contact/{hostile_labs.pk}/{customer_id}/?ticket={ticket_id}",
+            f"{base}/customers/contact/{hostile_labs.slug}/{customer_id}/?ticket={ticket_id}",
         ),
-        ("new-ticket", f"{base}/customers/new-ticket/?site={hostile_labs.pk}&customer_q=a"),
+        ("new-ticket", f"{base}/customers/new-ticket/?site={hostile_labs.slug}&customer_q=a"),
     ]
     for name, url in pages:
         page.goto(url)

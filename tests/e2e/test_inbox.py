@@ -57,7 +57,7 @@ def test_filtering_pushes_the_url_and_back_restores_it(
 
 def test_bulk_close_with_shift_click_range(acme, sim, logged_in_page):
     page = logged_in_page
-    page.goto(page.url.split("?")[0] + f"?site={acme.pk}")
+    page.goto(page.url.split("?")[0] + f"?site={acme.slug}")
     boxes = page.locator(".row-check")
     boxes.nth(0).click()
     boxes.nth(2).click(modifiers=["Shift"])
@@ -75,7 +75,7 @@ def test_bulk_close_with_shift_click_range(acme, sim, logged_in_page):
 
 def test_keyboard_moves_selects_and_opens(acme, sim, logged_in_page):
     page = logged_in_page
-    page.goto(page.url.split("?")[0] + f"?site={acme.pk}")
+    page.goto(page.url.split("?")[0] + f"?site={acme.slug}")
     page.keyboard.press("j")
     page.keyboard.press("j")
     second = page.locator("[data-row]").nth(1)
@@ -93,7 +93,7 @@ def test_keyboard_moves_selects_and_opens(acme, sim, logged_in_page):
     page.keyboard.press("j")
     key = page.locator("[data-row]").nth(0).get_attribute("data-key-id")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(rf"/sites/{acme.pk}/tickets/{key.split(':')[1]}/"))
+    expect(page).to_have_url(re.compile(rf"/sites/{acme.slug}/tickets/{key.split(':')[1]}/"))
 
 
 def test_a_site_going_down_shows_a_warning_chip_while_others_list(

@@ -17,7 +17,7 @@ def test_customer_search_runs_without_htmx_errors(academy, sim, logged_in_page, 
         ),
     )
     olivia = customer_by_email(sim.academy, OLIVIA)
-    page.goto(f"{live_server.url}/customers/new-ticket/?site={academy.pk}")
+    page.goto(f"{live_server.url}/customers/new-ticket/?site={academy.slug}")
 
     page.get_by_label("Find a customer").fill("olivia.thornbury")
     expect(page.locator(f'input[name="customer"][value="{olivia["id"]}"]')).to_be_visible()

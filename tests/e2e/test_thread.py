@@ -43,7 +43,7 @@ def open_ticket(sim_site, *, status=("new", "active"), agent="any", replies=2) -
 
 
 def thread(live_server, site, ticket_id: int, **params) -> str:
-    path = reverse("tickets:thread", args=[site.pk, ticket_id])
+    path = reverse("tickets:thread", args=[site.slug, ticket_id])
     return live_server.url + path + (f"?{urlencode(params)}" if params else "")
 
 
@@ -242,8 +242,8 @@ def test_colleague_viewing_is_shown(logged_in_page, live_server, acme, sim, shoo
 
 def test_next_previous_and_back_keep_the_list(logged_in_page, live_server, acme, sim):
     page = logged_in_page
-    page.goto(f"{live_server.url}/?site={acme.pk}&sort=newest")
-    links = page.locator(f"a[href*='/sites/{acme.pk}/tickets/']")
+    page.goto(f"{live_server.url}/?site={acme.slug}&sort=newest")
+    links = page.locator(f"a[href*='/sites/{acme.slug}/tickets/']")
     expect(links.first).to_be_visible()
     hrefs = list(dict.fromkeys(links.evaluate_all("els => els.map(e => e.getAttribute('href'))")))
     page.goto(live_server.url + hrefs[1])

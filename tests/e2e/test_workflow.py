@@ -32,7 +32,7 @@ def active_ticket(sim_site, waiting: bool) -> dict:
 
 def composer(page, live_server, site, ticket_id: int) -> None:
     """The ticket's thread page, with "Hello" typed in its composer."""
-    page.goto(f"{live_server.url}/sites/{site.pk}/tickets/{ticket_id}/")
+    page.goto(f"{live_server.url}/sites/{site.slug}/tickets/{ticket_id}/")
     page.locator("#composer-text").fill("Hello")
 
 

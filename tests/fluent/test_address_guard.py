@@ -16,7 +16,7 @@ from dashboard.fluent.client import Credential
 from dashboard.fluent.client import client_for as client_for_credential
 from dashboard.fluent.discovery import ConnectError, check_address, normalise_base_url, probe
 from dashboard.fluent.tickets import TicketQuery, ticket_list
-from dashboard.sites.models import Site
+from dashboard.sites.models import TeamSite
 from dashboard.sites.services import client_for
 
 ALL = TicketQuery(status_type="all")
@@ -71,7 +71,7 @@ def rebound(acme, sim, settings):
     """Acme, as if connected while its name resolved to a public address, with private
     addresses not allowed (as in production)."""
     port = sim.acme.server.base_url.rsplit(":", 1)[1]
-    Site.objects.filter(pk=acme.pk).update(base_url=f"http://{NAME}:{port}")
+    TeamSite.objects.filter(pk=acme.team_site_id).update(base_url=f"http://{NAME}:{port}")
     acme.refresh_from_db()
     settings.UPSTREAM_ALLOW_PRIVATE = False
     settings.UPSTREAM_CONNECT_TIMEOUT = 0.5

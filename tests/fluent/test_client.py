@@ -186,11 +186,11 @@ def test_removing_a_site_deletes_its_cached_data(acme, agent_client):
 
         conn = redis.Redis.from_url(settings.REDIS_URL)
         assert conn.keys(f"dashboard-upstream:{acme.cache_key}*")
-        agent_client.post(f"/sites/{acme.pk}/remove/")
+        agent_client.post(f"/sites/{acme.slug}/remove/")
         assert not conn.keys(f"dashboard-upstream:{acme.cache_key}*")
     else:
         assert list(folder.glob(f"{acme.cache_key}.sqlite*"))
-        agent_client.post(f"/sites/{acme.pk}/remove/")
+        agent_client.post(f"/sites/{acme.slug}/remove/")
         assert not list(folder.glob(f"{acme.cache_key}.sqlite*"))
 
 
@@ -208,7 +208,7 @@ def test_a_write_that_never_connected_was_not_applied(acme, sim):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    acme.base_url = f"http://127.0.0.1:{port}"
+    acme.team_site.base_url = f"http://127.0.0.1:{port}"
     with pytest.raises(errors.UnavailableError) as caught:
         response_create(client_for(acme), ticket_id=1, content="<p>Once</p>")
     assert not caught.value.maybe_applied

@@ -161,7 +161,7 @@ def test_agent_mailbox_and_product_breakdowns_match_the_simulator(agent_client, 
         oldest = figure(html, row, "oldest")
         if waiting:
             first = min(waiting, key=lambda t: t["last_customer_response"])
-            assert oldest.href == f"/sites/{acme.pk}/tickets/{first['id']}/"
+            assert oldest.href == f"/sites/{acme.slug}/tickets/{first['id']}/"
         else:
             assert oldest.text == "—"
     assert figure(html, f"agent:{acme.pk}:{closed['agent_id']}", "closed").text != "0"
@@ -191,8 +191,9 @@ def test_longest_waiting_are_the_ten_oldest_across_sites_each_linking_to_its_thr
     want = [(pk, ticket_id) for _, pk, ticket_id in sorted(everyone)[:10]]
     longest = response.context["overview"].longest
     assert [(w.site.pk, w.ticket.id) for w in longest] == want
+    slugs = {site.pk: site.slug for site in (acme, academy, beta)}
     for pk, ticket_id in want:
-        assert f'href="/sites/{pk}/tickets/{ticket_id}/"' in html
+        assert f'href="/sites/{slugs[pk]}/tickets/{ticket_id}/"' in html
 
 
 # Every number leads to the inbox showing the same count
@@ -256,7 +257,7 @@ def test_a_refused_password_asks_to_reconnect_that_site(agent_client, sim, acme,
 
     _, html = load(agent_client)
 
-    assert f'href="/sites/{beta.pk}/edit/"' in html
+    assert f'href="/sites/{beta.slug}/edit/"' in html
     beta.refresh_from_db()
     assert beta.needs_reconnect
     assert figure(html, f"site:{acme.pk}", "open").text == str(Expected.of(sim.acme).open)

@@ -16,7 +16,7 @@ from tests.security.test_headers import csp_directives
 def thread_url(acme, sim):
     olivia = customer_by_email(sim.acme, OLIVIA)
     ticket_id = sim.acme.site.store.tickets_by_customer[olivia["id"]][0]
-    return reverse("tickets:thread", args=[acme.pk, ticket_id])
+    return reverse("tickets:thread", args=[acme.slug, ticket_id])
 
 
 def olivia_hash() -> str:

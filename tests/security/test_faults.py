@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from dashboard.sites.models import Site
+from dashboard.sites.models import Site, TeamSite
 from tests.customers.helpers import OLIVIA, customer_by_email
 from tests.queues.helpers import figure
 from tests.tickets.test_thread import open_composer, rows_of, textarea, url
@@ -76,18 +76,18 @@ def page_request(kind: str, site: Site, target: Target) -> tuple[str, dict]:
     """The URL (and headers) the browser uses for one page kind."""
     query = f"?ticket={target.ticket_id}"
     return {
-        "inbox_one": (f"/?site={site.pk}", {}),
+        "inbox_one": (f"/?site={site.slug}", {}),
         "inbox_all": ("/", {}),
-        "thread": (reverse("tickets:thread", args=[site.pk, target.ticket_id]), {}),
+        "thread": (reverse("tickets:thread", args=[site.slug, target.ticket_id]), {}),
         "panel": (
-            reverse("customers:panel", args=[site.pk, target.customer_id]) + query,
+            reverse("customers:panel", args=[site.slug, target.customer_id]) + query,
             HTMX,
         ),
         "contact": (
-            reverse("customers:contact", args=[site.pk, target.customer_id]) + query,
+            reverse("customers:contact", args=[site.slug, target.customer_id]) + query,
             HTMX,
         ),
-        "customers": (f"{reverse('customers:directory')}?site={site.pk}", {}),
+        "customers": (f"{reverse('customers:directory')}?site={site.slug}", {}),
         "queues": (reverse("queues:stats"), HTMX),
     }[kind]
 
@@ -116,7 +116,9 @@ def inject(sim_site, site: Site | None, fault: str) -> None:
     elif fault == "timeout":
         sim_site.site.add_fault("timeout", seconds=3)
     elif fault == "refused":
-        Site.objects.filter(pk=site.pk).update(base_url=f"http://127.0.0.1:{closed_port()}")
+        TeamSite.objects.filter(pk=site.team_site_id).update(
+            base_url=f"http://127.0.0.1:{closed_port()}"
+        )
     else:
         sim_site.site.add_fault(fault)
 
@@ -143,7 +145,7 @@ def test_a_failing_site_gets_a_named_message_with_guidance_never_a_5xx(
     if fault == "revoked_401":
         acme.refresh_from_db()
         assert acme.needs_reconnect
-        assert reverse("sites:edit", args=[acme.pk]) in html
+        assert reverse("sites:edit", args=[acme.slug]) in html
         assert "Reconnect" in text
 
 

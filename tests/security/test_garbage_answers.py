@@ -62,7 +62,7 @@ def test_a_bulk_close_answered_with_a_web_page_may_have_been_applied(agent_clien
     writes_answer_with_a_web_page(sim.acme)
     response = agent_client.post(
         reverse("tickets:bulk"),
-        {"action": "close", "t": [f"{acme.pk}:{i}" for i in ids], "next": f"/?site={acme.pk}"},
+        {"action": "close", "t": [f"{acme.pk}:{i}" for i in ids], "next": f"/?site={acme.slug}"},
         follow=True,
     )
     assert response.status_code < 500
@@ -78,7 +78,7 @@ def test_changes_since_a_time_without_a_zone_is_a_400_with_a_message(agent_clien
 def test_snoozing_an_impossible_ticket_id_on_a_down_site_is_a_4xx(agent_client, acme, sim):
     sim.acme.site.add_fault("reset")
     response = agent_client.post(
-        reverse("workflow:snooze", args=[acme.pk, "99999999999999999999"]),
+        reverse("workflow:snooze", args=[acme.slug, "99999999999999999999"]),
         {"when": "tomorrow"},
     )
     assert 400 <= response.status_code < 500

@@ -20,33 +20,37 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def pages(site, ticket_id: int, customer_id: int) -> list[tuple[str, str, dict]]:
-    thread = [site.pk, ticket_id]
+    thread = [site.slug, ticket_id]
     panel_query = f"?ticket={ticket_id}"
     return [
         ("inbox", "/", {}),
-        ("inbox-one-site", f"/?site={site.pk}", {}),
-        ("inbox-rows", f"/?site={site.pk}&status=closed", HTMX),
+        ("inbox-one-site", f"/?site={site.slug}", {}),
+        ("inbox-rows", f"/?site={site.slug}&status=closed", HTMX),
         ("inbox-counts", reverse("tickets:counts"), HTMX),
         ("thread", reverse("tickets:thread", args=thread), {}),
         ("thread-conversation", reverse("tickets:conversation", args=thread), HTMX),
         ("thread-nav", reverse("tickets:thread_nav", args=thread), HTMX),
-        ("panel", reverse("customers:panel", args=[site.pk, customer_id]) + panel_query, HTMX),
-        ("panel-page", reverse("customers:panel", args=[site.pk, customer_id]), {}),
-        ("contact", reverse("customers:contact", args=[site.pk, customer_id]) + panel_query, HTMX),
+        ("panel", reverse("customers:panel", args=[site.slug, customer_id]) + panel_query, HTMX),
+        ("panel-page", reverse("customers:panel", args=[site.slug, customer_id]), {}),
+        (
+            "contact",
+            reverse("customers:contact", args=[site.slug, customer_id]) + panel_query,
+            HTMX,
+        ),
         ("customers", reverse("customers:directory"), {}),
-        ("customer", reverse("customers:customer", args=[site.pk, customer_id]), {}),
-        ("customer-edit", reverse("customers:edit", args=[site.pk, customer_id]), {}),
-        ("customer-delete", reverse("customers:delete", args=[site.pk, customer_id]), {}),
+        ("customer", reverse("customers:customer", args=[site.slug, customer_id]), {}),
+        ("customer-edit", reverse("customers:edit", args=[site.slug, customer_id]), {}),
+        ("customer-delete", reverse("customers:delete", args=[site.slug, customer_id]), {}),
         ("new-ticket", reverse("customers:new_ticket"), {}),
         ("queues", reverse("queues:overview"), {}),
         ("queues-stats", reverse("queues:stats"), HTMX),
         ("sites", reverse("sites:list"), {}),
         ("site-connect", reverse("sites:connect"), {}),
-        ("site-edit", reverse("sites:edit", args=[site.pk]), {}),
-        ("site-remove", reverse("sites:remove", args=[site.pk]), {}),
+        ("site-edit", reverse("sites:edit", args=[site.slug]), {}),
+        ("site-remove", reverse("sites:remove", args=[site.slug]), {}),
         ("saved-replies", reverse("workflow:replies"), {}),
         ("saved-reply-new", reverse("workflow:reply_create"), {}),
-        ("reply-picker", f"{reverse('workflow:reply_pick')}?site={site.pk}", HTMX),
+        ("reply-picker", f"{reverse('workflow:reply_pick')}?site={site.slug}", HTMX),
         ("sla", reverse("workflow:sla"), {}),
         ("snoozed", reverse("workflow:snoozed"), {}),
         ("password", reverse("password_change"), {}),
@@ -54,7 +58,7 @@ def pages(site, ticket_id: int, customer_id: int) -> list[tuple[str, str, dict]]
     ]
 
 
-PAGE_IDS = [name for name, _, _ in pages(type("S", (), {"pk": 1})(), 1, 1)]
+PAGE_IDS = [name for name, _, _ in pages(type("S", (), {"pk": 1, "slug": "s"})(), 1, 1)]
 
 
 @pytest.fixture
@@ -177,7 +181,7 @@ def test_a_post_without_a_csrf_token_is_refused(user, acme, sim, target):
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(user)
     ticket_id = next(t["id"] for t in sim.acme.site.tickets.values() if t["status"] == "active")
-    thread = [acme.pk, ticket_id]
+    thread = [acme.slug, ticket_id]
     path, data = {
         "close": (reverse("tickets:close", args=thread), {}),
         "reply": (reverse("tickets:reply", args=thread), {"text": "Forged"}),

@@ -44,7 +44,7 @@ def no_raw_value_upstream(sim_site, *raw: str) -> None:
         pytest.param({"mailbox": "-5"}, "-5", id="mailbox-negative"),
         pytest.param({"tag": "1e9999"}, "1e9999", id="tag-overflow"),
         pytest.param({"q": LONG}, "needlexxx", id="search-10kB"),
-        pytest.param({"site": "abc"}, "abc", id="site-text"),
+        pytest.param({"site": "Not a site!"}, "Not a site", id="site-text"),
     ],
 )
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "fragment"])
@@ -69,7 +69,7 @@ def test_inbox_ignores_parameters_it_does_not_know(agent_client, acme, sim):
 
 
 def test_inbox_page_past_the_end_is_empty_not_an_error(agent_client, acme, sim):
-    response = agent_client.get(f"/?site={acme.pk}&page=5000")
+    response = agent_client.get(f"/?site={acme.slug}&page=5000")
 
     assert response.status_code in (200, 400)
     assert 'data-key-id="' not in response.content.decode()
@@ -111,7 +111,7 @@ def test_thread_urls_with_ids_that_are_not_numbers_are_404(agent_client, acme, s
 
 
 def test_thread_with_a_huge_ticket_id_is_not_a_500(agent_client, acme, sim):
-    response = agent_client.get(reverse("tickets:thread", args=[acme.pk, 10**18]))
+    response = agent_client.get(reverse("tickets:thread", args=[acme.slug, 10**18]))
 
     assert 400 <= response.status_code < 500
 
@@ -155,7 +155,7 @@ def test_property_change_with_a_bad_value_is_a_form_error_and_nothing_is_sent(
     sim.acme.site.clear_log()
 
     response = agent_client.post(
-        reverse("tickets:property", args=[acme.pk, ticket_id]),
+        reverse("tickets:property", args=[acme.slug, ticket_id]),
         data,
         follow=not htmx,
         **(HTMX if htmx else {}),
@@ -174,7 +174,7 @@ def test_adding_an_unknown_tag_says_so_and_sends_nothing(agent_client, acme, sim
     sim.acme.site.clear_log()
 
     response = agent_client.post(
-        reverse("tickets:tag_add", args=[acme.pk, ticket_id]), {"tag": tag}, **HTMX
+        reverse("tickets:tag_add", args=[acme.slug, ticket_id]), {"tag": tag}, **HTMX
     )
 
     assert response.status_code < 500
@@ -192,7 +192,7 @@ def test_a_reply_longer_than_the_limit_is_refused_with_the_text_kept(agent_clien
     sim.acme.site.clear_log()
 
     response = agent_client.post(
-        reverse("tickets:reply", args=[acme.pk, ticket_id]),
+        reverse("tickets:reply", args=[acme.slug, ticket_id]),
         {"text": "y" * (MAX_TEXT + 1), "action": "reply", "mode": "reply", **fields},
         **HTMX,
     )
@@ -227,7 +227,9 @@ def test_a_reply_with_tampered_fields_is_refused_and_not_posted(agent_client, ac
     sim.acme.site.clear_log()
     data = {"text": "Tampered", "action": "reply", "mode": "reply", **good, **fields}
 
-    response = agent_client.post(reverse("tickets:reply", args=[acme.pk, ticket_id]), data, **HTMX)
+    response = agent_client.post(
+        reverse("tickets:reply", args=[acme.slug, ticket_id]), data, **HTMX
+    )
 
     assert 400 <= response.status_code < 500
     assert "Tampered" in response.content.decode()  # the text is kept for the agent
@@ -273,7 +275,7 @@ def test_customers_directory_refuses_bad_parameters_with_a_message(
 def test_customer_panel_refuses_a_ticket_that_is_not_a_number(agent_client, acme, sim, ticket):
     customer_id = next(iter(sim.acme.site.customers))
     for name in ("customers:panel", "customers:contact"):
-        url = reverse(name, args=[acme.pk, customer_id])
+        url = reverse(name, args=[acme.slug, customer_id])
         response = agent_client.get(f"{url}?ticket={ticket}", **HTMX)
         assert response.status_code == 400
     no_raw_value_upstream(sim.acme, f"={ticket}")
@@ -284,7 +286,7 @@ def test_customer_edit_with_bad_fields_is_a_form_error_and_nothing_is_sent(agent
     sim.acme.site.clear_log()
 
     response = agent_client.post(
-        reverse("customers:edit", args=[acme.pk, customer_id]),
+        reverse("customers:edit", args=[acme.slug, customer_id]),
         {"first_name": "x" * 500, "email": "not an email", "note": "n" * 5000},
     )
 
@@ -368,7 +370,7 @@ def test_snooze_with_a_bad_time_is_a_form_error(agent_client, acme, sim, data):
     ticket_id = ticket_where(sim.acme)
 
     response = agent_client.post(
-        reverse("workflow:snooze", args=[acme.pk, ticket_id]), data, **HTMX
+        reverse("workflow:snooze", args=[acme.slug, ticket_id]), data, **HTMX
     )
 
     assert response.status_code == 422
@@ -389,7 +391,7 @@ def test_snooze_with_a_bad_time_is_a_form_error(agent_client, acme, sim, data):
 def test_sla_targets_with_bad_hours_are_a_form_error(agent_client, acme, sim, data):
     from dashboard.workflow.models import SlaPolicy
 
-    response = agent_client.post(reverse("workflow:sla_save", args=[acme.pk]), data, **HTMX)
+    response = agent_client.post(reverse("workflow:sla_save", args=[acme.slug]), data, **HTMX)
 
     assert response.status_code == 422
     assert not SlaPolicy.objects.exists()

@@ -1,5 +1,6 @@
-"""One user's sites, tickets and customers are invisible to every other user: by URL (404, never
-a 403 that confirms the object exists), by form field, and through every cache."""
+"""One user's connections, tickets and customers are invisible to every other user: by URL (a
+team site they have not connected answers with the prompt to connect it, and a connection's
+number with a 404), by form field, and through every cache."""
 
 from __future__ import annotations
 
@@ -85,8 +86,8 @@ OWNED_URLS = [
 ]
 
 
-def owned_url(o: dict, name: str, ids: str) -> str:
-    site, tid = o["site"].pk, o["ticket"]
+def owned_url(o: dict, name: str, ids: str, by: str = "slug") -> str:
+    site, tid = (o["site"].slug if by == "slug" else str(o["site"].pk)), o["ticket"]
     args = {
         "s": [site],
         "st": [site, tid],
@@ -105,13 +106,16 @@ def owned_url(o: dict, name: str, ids: str) -> str:
     return path
 
 
+@pytest.mark.parametrize("by", ["slug", "number"])
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
 @pytest.mark.parametrize(
     ("method", "name", "ids", "data"),
     [pytest.param(*entry, id=f"{entry[0]}-{entry[1]}") for entry in OWNED_URLS],
 )
-def test_another_users_objects_are_404_by_url(intruder, owned, sim, method, name, ids, data, htmx):
-    path = owned_url(owned, name, ids)
+def test_another_users_objects_are_out_of_reach_by_url(
+    intruder, owned, sim, method, name, ids, data, htmx, by
+):
+    path = owned_url(owned, name, ids, by)
     headers = HTMX if htmx else {}
 
     if method == "GET":
@@ -123,8 +127,17 @@ def test_another_users_objects_are_404_by_url(intruder, owned, sim, method, name
         # Without JavaScript the search sends the browser to the new-ticket form, which picks
         # one of B's own sites: a redirect that reveals nothing is fine.
         assert response.status_code in (302, 404)
-    else:
+    elif ids.startswith("?"):
+        # A form's site field takes the user's own connections only: anything else is refused.
+        assert response.status_code in (400, 404)
+    elif by == "number":
+        # A number in a path is someone's connection: nobody else's business.
         assert response.status_code == 404
+    else:
+        # The team's site, which B has not connected: B is asked to connect it, and sees
+        # nothing of it until then.
+        assert response.status_code == 403
+        assert f"/sites/{owned['site'].slug}/connect/" in response.content.decode()
     # Not a byte of A's data, and not a single request to A's site on B's behalf.
     assert SECRET_NOTE not in response.content.decode()
     assert sim.acme.site.request_log == []
@@ -227,7 +240,7 @@ def test_inbox_answers_are_never_shared_between_credentials(shared, sim):
     all_open = sum(1 for t in sim.acme.site.tickets.values() if t["status"] in ("new", "active"))
     assert marias_open_count(sim.acme) < all_open
 
-    a_page = a.get(f"/?site={mine.pk}")
+    a_page = a.get(f"/?site={mine.slug}")
     b_page = b.get(f"/?site={theirs.pk}")
 
     assert total(a_page.content.decode()) == all_open
@@ -262,10 +275,11 @@ def test_customer_panel_never_shows_another_credentials_customer_details(shared,
     )
 
     a_html = a.get(
-        reverse("customers:panel", args=[mine.pk, olivia["id"]]) + f"?ticket={ticket_id}", **HTMX
+        reverse("customers:panel", args=[mine.slug, olivia["id"]]) + f"?ticket={ticket_id}", **HTMX
     ).content.decode()
     b_response = b.get(
-        reverse("customers:panel", args=[theirs.pk, olivia["id"]]) + f"?ticket={ticket_id}", **HTMX
+        reverse("customers:panel", args=[theirs.slug, olivia["id"]]) + f"?ticket={ticket_id}",
+        **HTMX,
     )
 
     assert SECRET_NOTE in a_html
@@ -283,10 +297,10 @@ def test_contact_lookup_is_not_served_from_another_credentials_cache(shared, sim
     path = "customers:contact"
 
     a_html = a.get(
-        reverse(path, args=[mine.pk, olivia["id"]]) + f"?ticket={ticket_id}", **HTMX
+        reverse(path, args=[mine.slug, olivia["id"]]) + f"?ticket={ticket_id}", **HTMX
     ).content.decode()
     b_html = b.get(
-        reverse(path, args=[theirs.pk, olivia["id"]]) + f"?ticket={ticket_id}", **HTMX
+        reverse(path, args=[theirs.slug, olivia["id"]]) + f"?ticket={ticket_id}", **HTMX
     ).content.decode()
 
     assert 'data-crm-state="found"' in a_html

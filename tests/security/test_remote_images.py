@@ -45,7 +45,7 @@ def test_the_thread_policy_admits_the_sites_images_and_remote_ones_only_when_ask
     from urllib.parse import urlsplit
 
     ticket_id = next(iter(sim.acme.site.tickets))
-    page = f"/sites/{acme.pk}/tickets/{ticket_id}/"
+    page = f"/sites/{acme.slug}/tickets/{ticket_id}/"
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(sim.acme.base_url))
 
     def img_src(url: str) -> list[str]:

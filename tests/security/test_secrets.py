@@ -55,9 +55,9 @@ def test_no_password_is_logged_at_debug_while_connecting_and_browsing(
     good = {"base_url": sim.acme.base_url, "username": "admin", "app_password": PASSWORD}
     assert client.post(connect, good).status_code == 302
     site = Site.objects.get(owner=user)
-    for url in ("/", reverse("sites:list"), reverse("sites:edit", args=[site.pk])):
+    for url in ("/", reverse("sites:list"), reverse("sites:edit", args=[site.slug])):
         assert client.get(url).status_code == 200
-    client.post(reverse("sites:verify", args=[site.pk]))
+    client.post(reverse("sites:verify", args=[site.slug]))
     logged = debug_log.getvalue()
     assert "GET " in logged or "HTTP" in logged, "the capture saw no log lines at all"
     for secret in (PASSWORD, PASSWORD[::-1], LOGIN_PASSWORD):
@@ -89,7 +89,7 @@ def test_the_debug_error_page_hides_the_application_password(
     settings.DEBUG = True
     client = Client(raise_request_exception=False)
     client.force_login(user)
-    url = reverse("sites:edit", args=[acme.pk]) if editing else reverse("sites:connect")
+    url = reverse("sites:edit", args=[acme.slug]) if editing else reverse("sites:connect")
     response = client.post(
         url, {"base_url": sim.academy.base_url, "username": "admin", "app_password": PASSWORD}
     )

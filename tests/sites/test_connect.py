@@ -132,7 +132,7 @@ def test_same_site_twice_for_one_user_is_refused_but_two_users_may_share_it(user
     with pytest.raises(ConnectError, match="already connected"):
         connect(user, sim.acme)
     connect(other_user, sim.acme, username="maria")
-    assert Site.objects.filter(base_url=sim.acme.base_url).count() == 2
+    assert Site.objects.filter(team_site__base_url=sim.acme.base_url).count() == 2
 
 
 @pytest.mark.parametrize(
@@ -156,17 +156,16 @@ def test_plain_http_is_refused_for_public_hosts():
 def test_edit_keeps_the_stored_password_when_left_empty(agent_client, acme):
     stored = acme.app_password
     response = agent_client.post(
-        reverse("sites:edit", args=[acme.pk]),
-        {"label": "ACME", "base_url": acme.base_url, "username": "admin", "app_password": ""},
+        reverse("sites:edit", args=[acme.slug]), {"username": "admin", "app_password": ""}
     )
     assert response.status_code == 302
     acme.refresh_from_db()
-    assert acme.label == "ACME"
     assert acme.app_password == stored
+    assert acme.verified_at is not None
 
 
 def test_edit_form_never_prefills_the_password(agent_client, acme):
-    html = agent_client.get(reverse("sites:edit", args=[acme.pk])).content.decode()
+    html = agent_client.get(reverse("sites:edit", args=[acme.slug])).content.decode()
     assert acme.app_password not in html
     assert (
         'name="app_password"' in html
@@ -176,27 +175,48 @@ def test_edit_form_never_prefills_the_password(agent_client, acme):
 
 def test_reverify_after_revoked_password_marks_the_site(agent_client, acme, sim):
     sim.acme.site.set_app_password("admin", "new1 new2 new3 new4 new5 new6")
-    agent_client.post(reverse("sites:verify", args=[acme.pk]))
+    agent_client.post(reverse("sites:verify", args=[acme.slug]))
     acme.refresh_from_db()
     assert acme.needs_reconnect
     page = agent_client.get(reverse("sites:list")).content.decode()
     assert "Reconnect" in page
 
 
-def test_remove_deletes_the_site_for_its_owner_only(agent_client, acme, other_user):
+def test_remove_deletes_only_the_owners_connection(agent_client, acme, other_user, sim):
+    theirs = connect(other_user, sim.acme)
     client = Client()
     client.force_login(other_user)
-    assert client.post(reverse("sites:remove", args=[acme.pk])).status_code == 404
-    assert agent_client.get(reverse("sites:remove", args=[acme.pk])).status_code == 200
-    agent_client.post(reverse("sites:remove", args=[acme.pk]))
+    assert agent_client.get(reverse("sites:remove", args=[acme.slug])).status_code == 200
+    agent_client.post(reverse("sites:remove", args=[acme.slug]))
     assert not Site.objects.filter(pk=acme.pk).exists()
+    # The site stays the team's, with the other agent's connection.
+    assert Site.objects.filter(pk=theirs.pk, team_site=acme.team_site).exists()
 
 
-def test_other_users_cannot_see_or_edit_a_site(client, other_user, acme):
+def test_a_user_without_a_connection_gets_the_connect_prompt_not_the_connection(
+    client, other_user, acme
+):
     client.force_login(other_user)
-    assert client.get(reverse("sites:edit", args=[acme.pk])).status_code == 404
-    assert client.post(reverse("sites:verify", args=[acme.pk])).status_code == 404
-    assert acme.label not in client.get(reverse("sites:list")).content.decode()
+    for response in (
+        client.get(reverse("sites:edit", args=[acme.slug])),
+        client.post(reverse("sites:verify", args=[acme.slug])),
+        client.post(reverse("sites:remove", args=[acme.slug])),
+    ):
+        assert response.status_code == 403
+        page = response.content.decode()
+        assert "You have not connected Acme Store" in page
+        assert f"/sites/{acme.slug}/connect/" in page
+        assert acme.display_name not in page
+    assert Site.objects.filter(pk=acme.pk).exists()
+
+
+def test_a_numeric_site_in_a_url_is_only_ever_the_users_own_connection(
+    agent_client, client, other_user, acme
+):
+    # Links from before sites were the team's named the owner's connection by number.
+    assert agent_client.get(f"/sites/{acme.pk}/tickets/1/").status_code == 200
+    client.force_login(other_user)
+    assert client.get(f"/sites/{acme.pk}/tickets/1/").status_code == 404
 
 
 def test_an_address_without_scheme_on_a_site_without_tls_asks_for_the_scheme(
@@ -238,30 +258,31 @@ def recorder():
     server.server_close()
 
 
-def test_edit_to_a_new_address_needs_the_password_again(agent_client, acme, recorder):
+def test_the_edit_form_cannot_send_the_password_to_another_address(agent_client, acme, recorder):
+    """The address is the team's: a posted one is ignored, so the stored password only ever
+    goes back to the site it was given for."""
     stored = acme.app_password
     response = agent_client.post(
-        reverse("sites:edit", args=[acme.pk]),
+        reverse("sites:edit", args=[acme.slug]),
         {
-            "label": "ACME",
             "base_url": f"http://127.0.0.1:{recorder.server_address[1]}",
             "username": "admin",
             "app_password": "",
         },
     )
-    assert response.status_code == 422
-    assert "Enter the Application Password again" in response.content.decode()
-    # The stored password never left for the new address.
-    sent = " ".join(_Recorder.seen)
-    assert base64.b64encode(f"admin:{stored}".encode()).decode() not in sent
+    assert response.status_code == 302
     assert _Recorder.seen == []
     acme.refresh_from_db()
-    assert acme.app_password == stored and acme.label != "ACME"
+    assert acme.app_password == stored
+    assert (
+        acme.base_url.startswith("http://127.0.0.1:")
+        and str(recorder.server_address[1]) not in acme.base_url
+    )
 
 
 def test_edit_to_a_new_username_needs_the_password_again(agent_client, acme, sim):
     response = agent_client.post(
-        reverse("sites:edit", args=[acme.pk]),
+        reverse("sites:edit", args=[acme.slug]),
         {"label": "", "base_url": acme.base_url, "username": "maria", "app_password": ""},
     )
     assert response.status_code == 422
@@ -274,9 +295,8 @@ def test_edit_to_a_new_username_needs_the_password_again(agent_client, acme, sim
     "address", ["https://example.com:99999", "https://[::1", "http://[::1]:70000/wp-json"]
 )
 def test_a_malformed_address_is_a_form_error_not_a_crash(agent_client, acme, address):
-    for url in (reverse("sites:connect"), reverse("sites:edit", args=[acme.pk])):
-        response = agent_client.post(
-            url, {"base_url": address, "username": "admin", "app_password": "x"}
-        )
-        assert response.status_code == 422
-        assert "a port, if any, is a number from 1 to 65535" in response.content.decode()
+    response = agent_client.post(
+        reverse("sites:connect"), {"base_url": address, "username": "admin", "app_password": "x"}
+    )
+    assert response.status_code == 422
+    assert "a port, if any, is a number from 1 to 65535" in response.content.decode()

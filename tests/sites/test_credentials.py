@@ -106,7 +106,7 @@ def test_the_password_is_never_in_logs_at_any_level(agent_client, sim, caplog):
 
 def test_the_password_is_never_in_html(agent_client, acme, sim):
     password = sim.acme.site.users["admin"].app_password
-    for url in (reverse("sites:list"), reverse("sites:edit", args=[acme.pk]), "/"):
+    for url in (reverse("sites:list"), reverse("sites:edit", args=[acme.slug]), "/"):
         assert password not in agent_client.get(url).content.decode()
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 def test_refused_password_banner_matches_what_the_pages_still_show(agent_client, acme, sim):
     ticket_id = max(sim.acme.site.tickets)
-    thread = reverse("tickets:thread", args=[acme.pk, ticket_id])
+    thread = reverse("tickets:thread", args=[acme.slug, ticket_id])
     agent_client.get(thread)
     sim.acme.site.set_app_password("admin", "zzzz zzzz zzzz zzzz zzzz zzzz")
     agent_client.get("/", {"refresh": "1"})
@@ -20,7 +20,7 @@ def test_refused_password_banner_matches_what_the_pages_still_show(agent_client,
     # ...so the banner must not claim the site's tickets are hidden.
     assert "not shown" not in page
     assert "the inbox leaves its tickets out, its pages show the last copy read" in page
-    assert reverse("sites:edit", args=[acme.pk]) in page
+    assert reverse("sites:edit", args=[acme.slug]) in page
 
 
 def test_a_password_that_works_again_clears_the_refused_mark_by_itself(agent_client, acme, sim):
@@ -34,7 +34,7 @@ def test_a_password_that_works_again_clears_the_refused_mark_by_itself(agent_cli
     # read fresh; the inbox leaves refused sites out) clears the mark, without Re-verify.
     sim.acme.site.set_app_password("admin", original)
     ticket_id = max(sim.acme.site.tickets)
-    thread = reverse("tickets:thread", args=[acme.pk, ticket_id])
+    thread = reverse("tickets:thread", args=[acme.slug, ticket_id])
     page = agent_client.get(thread, {"refresh": "1"}).content.decode()
     acme.refresh_from_db()
     assert not acme.needs_reconnect

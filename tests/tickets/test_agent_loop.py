@@ -18,16 +18,16 @@ from tests.tickets.test_thread_compose import post
 
 def listed(client, site) -> list[int]:
     """The ticket ids of the site's inbox, in the order the agent sees them."""
-    html = client.get(f"{INBOX}?site={site.pk}").content.decode()
+    html = client.get(f"{INBOX}?site={site.slug}").content.decode()
     return [int(key.split(":")[1]) for key in row_keys(html)]
 
 
 def from_list(site) -> dict[str, str]:
-    return {"from": urlencode({"site": site.pk})}
+    return {"from": urlencode({"site": site.slug})}
 
 
 def thread_of(site, ticket_id: int) -> str:
-    return reverse("tickets:thread", args=[site.pk, ticket_id]) + "?" + urlencode(from_list(site))
+    return reverse("tickets:thread", args=[site.slug, ticket_id]) + "?" + urlencode(from_list(site))
 
 
 def site_calls(sim_site, *, method: str = "GET") -> list[str]:
@@ -118,7 +118,7 @@ def test_a_plain_send_follows_the_preference_too_but_a_note_stays(agent_client, 
 def test_after_the_last_ticket_of_the_list_the_agent_is_back_on_the_list(agent_client, acme, sim):
     last = listed(agent_client, acme)[-1]
     closed = agent_client.post(url("close", acme, last), from_list(acme), **HTMX)
-    assert closed["HX-Redirect"] == f"{INBOX}?site={acme.pk}"
+    assert closed["HX-Redirect"] == f"{INBOX}?site={acme.slug}"
     page = agent_client.get(closed["HX-Redirect"]).content.decode()
     assert "That was the last ticket of the list." in page
 
@@ -127,10 +127,10 @@ def test_close_goes_back_to_the_list_when_the_agent_chose_so(agent_client, user,
     set_after_send(user, AfterSend.LIST)
     first = listed(agent_client, acme)[0]
     closed = agent_client.post(url("close", acme, first), from_list(acme), **HTMX)
-    assert closed["HX-Redirect"] == f"{INBOX}?site={acme.pk}"
+    assert closed["HX-Redirect"] == f"{INBOX}?site={acme.slug}"
     second = listed(agent_client, acme)[0]
     without_js = agent_client.post(url("close", acme, second), from_list(acme))
-    assert without_js.status_code == 302 and without_js["Location"] == f"{INBOX}?site={acme.pk}"
+    assert without_js.status_code == 302 and without_js["Location"] == f"{INBOX}?site={acme.slug}"
 
 
 def test_close_stays_when_the_agent_chose_so(agent_client, user, acme, sim):

@@ -34,7 +34,7 @@ def test_nameless_agent_is_named_by_email_in_every_list(agent_client, user, sim,
     agent = nameless_agent(sim.acme)
     ticket_ids = give_tickets(sim.acme, agent["id"])
     site = connect(user, sim.acme, username=username)
-    inbox = agent_client.get(f"/?site={site.pk}").content.decode()
+    inbox = agent_client.get(f"/?site={site.slug}").content.decode()
     assert option_text(inbox, "f-agent", agent["id"]) == agent["email"]
     assert option_text(inbox, "bulk-agent", agent["id"]) == agent["email"]
     assert f"#{agent['id']}<" not in inbox
@@ -51,7 +51,7 @@ def test_without_the_agents_list_the_email_comes_from_their_tickets(agent_client
     agent = nameless_agent(sim.acme)
     give_tickets(sim.acme, agent["id"])
     site = connect(user, sim.acme, username="tom")
-    inbox = agent_client.get(f"/?site={site.pk}").content.decode()
+    inbox = agent_client.get(f"/?site={site.slug}").content.decode()
     assert option_text(inbox, "f-agent", agent["id"]) == agent["email"]
     assert sim.acme.site.count(route="/fluent-support/v2/agents") == 0
 

@@ -23,7 +23,7 @@ def seeded(sim_site, title: str) -> dict:
 
 
 def file_url(site, attachment: dict, name: str = "attachment") -> str:
-    return reverse(f"tickets:{name}", args=[site.pk, attachment["ticket_id"], attachment["id"]])
+    return reverse(f"tickets:{name}", args=[site.slug, attachment["ticket_id"], attachment["id"]])
 
 
 def body_of(response) -> bytes:
@@ -41,7 +41,7 @@ def ticket_gets(sim_site, ticket_id: int) -> int:
 
 def test_thread_shows_every_attachment_with_its_type_and_a_download(agent_client, acme, sim):
     screenshot = seeded(sim.acme, "screenshot.png")
-    page = agent_client.get(reverse("tickets:thread", args=[acme.pk, screenshot["ticket_id"]]))
+    page = agent_client.get(reverse("tickets:thread", args=[acme.slug, screenshot["ticket_id"]]))
     html = page.content.decode()
     assert page.status_code == 200
     for title, label in (
@@ -114,12 +114,14 @@ def test_preview_refuses_an_image_whose_bytes_are_not_an_image(agent_client, acm
     assert agent_client.get(file_url(acme, screenshot, "attachment_preview")).status_code == 404
 
 
-def test_user_without_a_connection_to_the_site_gets_404(client, other_user, acme, sim):
+def test_user_without_a_connection_to_the_site_is_asked_to_connect(client, other_user, acme, sim):
     pdf = seeded(sim.acme, "invoice-1043.pdf")
     client.force_login(other_user)
     sim.acme.site.clear_log()
     for name in ("attachment", "attachment_preview"):
-        assert client.get(file_url(acme, pdf, name)).status_code == 404
+        response = client.get(file_url(acme, pdf, name))
+        assert response.status_code == 403
+        assert b"invoice-1043" not in response.content
     # Nothing was read with the owner's connection on the other user's behalf.
     assert sim.acme.site.request_log == []
 
@@ -138,7 +140,7 @@ def test_user_whose_connection_cannot_read_the_ticket_gets_404(client, other_use
 def test_a_file_not_on_the_ticket_is_404(agent_client, acme, sim):
     pdf = seeded(sim.acme, "invoice-1043.pdf")
     other_ticket = next(t for t in sim.acme.site.tickets if t != pdf["ticket_id"])
-    url = reverse("tickets:attachment", args=[acme.pk, other_ticket, pdf["id"]])
+    url = reverse("tickets:attachment", args=[acme.slug, other_ticket, pdf["id"]])
     assert agent_client.get(url).status_code == 404
 
 
@@ -147,7 +149,7 @@ def test_link_signed_for_another_hour_is_read_again_before_fetching(
 ):
     site = sim.acme.site
     pdf = seeded(sim.acme, "invoice-1043.pdf")
-    thread = reverse("tickets:thread", args=[acme.pk, pdf["ticket_id"]])
+    thread = reverse("tickets:thread", args=[acme.slug, pdf["ticket_id"]])
     # The page is read while the site's clock is an hour off ours (the simulator's clock only
     # moves forward): the cached links carry a sign for an hour that is not the current one,
     # as a page cached before the hour turned does.
@@ -166,7 +168,7 @@ def test_link_refused_by_the_site_is_read_again_once(agent_client, acme, sim, mo
     site = sim.acme.site
     pdf = seeded(sim.acme, "invoice-1043.pdf")
     assert (
-        agent_client.get(reverse("tickets:thread", args=[acme.pk, pdf["ticket_id"]])).status_code
+        agent_client.get(reverse("tickets:thread", args=[acme.slug, pdf["ticket_id"]])).status_code
         == 200
     )
     # The site's hour moves on while our copy still looks current to us.
@@ -221,7 +223,7 @@ def test_hostile_file_names_render_as_text_and_download_safely(agent_client, use
     site = connect(user, hostile)
     rows = list(hostile.site.store.attachments.values())
     for ticket_id in sorted({row["ticket_id"] for row in rows}):
-        page = agent_client.get(reverse("tickets:thread", args=[site.pk, ticket_id]))
+        page = agent_client.get(reverse("tickets:thread", args=[site.slug, ticket_id]))
         assert page.status_code == 200
         html = page.content.decode()
         for row in rows:

@@ -17,7 +17,7 @@ def hidden_next(html: str) -> str:
 
 
 def test_two_htmx_bulk_actions_both_return_to_the_agents_list(agent_client, acme, sim):
-    listed = f"/?site={acme.pk}&priority=normal&sort=newest&status=all&page=2"
+    listed = f"/?site={acme.slug}&priority=normal&sort=newest&status=all&page=2"
     page = agent_client.get(listed).content.decode()
     expected = row_keys(page)
     assert len(expected) >= 3
@@ -67,7 +67,7 @@ def test_bulk_assign_says_how_many_changed_and_names_the_agent(agent_client, acm
             "action": "assign_agent",
             "agent": nameless["id"],
             "t": [f"{acme.pk}:{i}" for i in ids],
-            "next": f"/?site={acme.pk}",
+            "next": f"/?site={acme.slug}",
         },
         **HTMX,
     ).content.decode()
@@ -86,7 +86,7 @@ def test_bulk_close_counts_tickets_gone_since_the_list_was_shown(agent_client, a
     sim.acme.site.touch()
     html = agent_client.post(
         reverse("tickets:bulk"),
-        {"action": "close", "t": [f"{acme.pk}:{i}" for i in ids], "next": f"/?site={acme.pk}"},
+        {"action": "close", "t": [f"{acme.pk}:{i}" for i in ids], "next": f"/?site={acme.slug}"},
         **HTMX,
     ).content.decode()
     numbers = ", ".join(f"#{i}" for i in ids)

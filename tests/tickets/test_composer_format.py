@@ -128,19 +128,19 @@ def test_the_signatures_page_saves_one_site_and_the_composer_shows_it(agent_clie
     ticket_id = ticket_where(sim.acme)
     agent_client.get(thread_url("thread", acme, ticket_id))  # a cached copy of the page
     response = agent_client.post(
-        reverse("workflow:signature_update", args=[acme.pk]), {"text": "Jordan\r\nAcme"}, **HTMX
+        reverse("workflow:signature_update", args=[acme.slug]), {"text": "Jordan\r\nAcme"}, **HTMX
     )
     assert response.status_code == 200 and "Saved." in response.content.decode()
     page = agent_client.get(thread_url("thread", acme, ticket_id)).content.decode()
     assert textarea(page, "signature") == "Jordan\nAcme"
-    agent_client.post(reverse("workflow:signature_update", args=[acme.pk]), {"text": ""})
+    agent_client.post(reverse("workflow:signature_update", args=[acme.slug]), {"text": ""})
     assert not Signature.objects.filter(site=acme).exists()
 
 
 def test_the_signatures_page_refuses_a_too_long_signature_and_keeps_it(agent_client, acme):
     long = "x" * 2001
     response = agent_client.post(
-        reverse("workflow:signature_update", args=[acme.pk]), {"text": long}, **HTMX
+        reverse("workflow:signature_update", args=[acme.slug]), {"text": long}, **HTMX
     )
     assert response.status_code == 422
     assert long in response.content.decode() and "at most 2000" in response.content.decode()
@@ -148,8 +148,8 @@ def test_the_signatures_page_refuses_a_too_long_signature_and_keeps_it(agent_cli
 
 def test_another_users_site_cannot_get_a_signature(client, acme, other_user):
     client.force_login(other_user)
-    response = client.post(reverse("workflow:signature_update", args=[acme.pk]), {"text": "x"})
-    assert response.status_code == 404
+    response = client.post(reverse("workflow:signature_update", args=[acme.slug]), {"text": "x"})
+    assert response.status_code == 403
     assert not Signature.objects.exists()
 
 
@@ -199,10 +199,11 @@ def test_the_preview_needs_the_csrf_token(user, acme, sim):
     assert response.status_code == 403
 
 
-def test_the_preview_of_another_users_site_is_not_found(client, acme, sim, other_user):
+def test_the_preview_of_a_site_the_user_has_not_connected_is_refused(client, acme, sim, other_user):
     client.force_login(other_user)
     response = preview(client, acme, ticket_where(sim.acme), text="**x**")
-    assert response.status_code == 404
+    assert response.status_code == 403
+    assert "<strong>x</strong>" not in response.content.decode()
 
 
 def test_the_preview_needs_a_login(client, acme, sim):

@@ -86,7 +86,7 @@ def test_load_more_reads_only_the_slices_it_needs(agent_client, acme, academy, b
 
 
 def test_single_site_uses_the_sites_own_pages(agent_client, acme, sim):
-    html = agent_client.get(f"{INBOX}?site={acme.pk}&page=2").content.decode()
+    html = agent_client.get(f"{INBOX}?site={acme.slug}&page=2").content.decode()
     ordered = sorted(
         (t for t in sim.acme.site.tickets.values() if t["status"] != "closed"),
         key=lambda t: t["updated_at"],
@@ -106,7 +106,7 @@ def test_single_site_uses_the_sites_own_pages(agent_client, acme, sim):
     ],
 )
 def test_filters_use_the_sites_own_filters(agent_client, acme, sim, params, where):
-    html = agent_client.get(f"{INBOX}?site={acme.pk}&{params}").content.decode()
+    html = agent_client.get(f"{INBOX}?site={acme.slug}&{params}").content.decode()
     assert total(html) == len(open_ids(sim.acme, **where))
     assert any("filters%5B" in entry.query for entry in sim.acme.site.request_log)
 
@@ -116,7 +116,7 @@ def test_mailbox_product_and_tag_filters_come_from_reference_data(agent_client, 
         t for t in sim.acme.site.tickets.values() if t["mailbox_id"] and t["status"] == "new"
     )
     html = agent_client.get(
-        f"{INBOX}?site={acme.pk}&mailbox={ticket['mailbox_id']}"
+        f"{INBOX}?site={acme.slug}&mailbox={ticket['mailbox_id']}"
     ).content.decode()
     assert total(html) == len(open_ids(sim.acme, mailbox_id=ticket["mailbox_id"]))
     assert 'name="mailbox"' in html and 'name="product"' in html and 'name="tag"' in html
@@ -130,7 +130,7 @@ def test_assigned_to_me_maps_to_my_agent_id_on_each_site(agent_client, acme, aca
 
 
 def test_waiting_for_reply_filter(agent_client, acme, sim):
-    html = agent_client.get(f"{INBOX}?site={acme.pk}&waiting=1").content.decode()
+    html = agent_client.get(f"{INBOX}?site={acme.slug}&waiting=1").content.decode()
     waiting = [
         t
         for t in sim.acme.site.tickets.values()
@@ -144,21 +144,21 @@ def test_waiting_for_reply_filter(agent_client, acme, sim):
 def test_search_finds_by_title(agent_client, acme, sim):
     ticket = next(iter(sim.acme.site.tickets.values()))
     word = max(ticket["title"].split(), key=len)
-    html = agent_client.get(f"{INBOX}?site={acme.pk}&status=all&q={word}").content.decode()
+    html = agent_client.get(f"{INBOX}?site={acme.slug}&status=all&q={word}").content.decode()
     assert f"{acme.pk}:{ticket['id']}" in row_keys(html) or total(html) > PER_PAGE
 
 
 def test_status_tabs_switch_and_closed_shows_closed(agent_client, acme, sim):
-    html = agent_client.get(f"{INBOX}?site={acme.pk}&status=closed").content.decode()
+    html = agent_client.get(f"{INBOX}?site={acme.slug}&status=closed").content.decode()
     closed = {t["id"] for t in sim.acme.site.tickets.values() if t["status"] == "closed"}
     assert total(html) == len(closed)
     assert {int(k.split(":")[1]) for k in row_keys(html)} <= closed
 
 
 def test_htmx_filter_change_returns_only_the_results(agent_client, acme):
-    full = agent_client.get(f"{INBOX}?site={acme.pk}")
+    full = agent_client.get(f"{INBOX}?site={acme.slug}")
     fragment = agent_client.get(
-        f"{INBOX}?site={acme.pk}&priority=critical",
+        f"{INBOX}?site={acme.slug}&priority=critical",
         HTTP_HX_REQUEST="true",
         HTTP_HX_TARGET="results",
     )
@@ -209,26 +209,26 @@ def test_a_revoked_password_marks_the_site_and_offers_reconnect(agent_client, ac
     assert academy.needs_reconnect
     html = agent_client.get(INBOX).content.decode()
     assert "WordPress refused the stored Application Password" in html
-    assert reverse("sites:edit", args=[academy.pk]) in html
+    assert reverse("sites:edit", args=[academy.slug]) in html
 
 
 def test_a_down_site_shows_its_cached_tickets_marked_stale(agent_client, acme, sim):
-    fresh = agent_client.get(f"{INBOX}?site={acme.pk}").content.decode()
+    fresh = agent_client.get(f"{INBOX}?site={acme.slug}").content.decode()
     sim.acme.site.add_fault("reset")
-    stale = agent_client.get(f"{INBOX}?site={acme.pk}&refresh=1").content.decode()
+    stale = agent_client.get(f"{INBOX}?site={acme.slug}&refresh=1").content.decode()
     assert row_keys(stale) == row_keys(fresh)
     assert "showing data from" in stale and "site unreachable" in stale
 
 
 def test_empty_filter_result_offers_to_clear_filters(agent_client, acme):
-    html = agent_client.get(f"{INBOX}?site={acme.pk}&q=zzzzqqqxxx").content.decode()
+    html = agent_client.get(f"{INBOX}?site={acme.slug}&q=zzzzqqqxxx").content.decode()
     assert "No tickets match these filters" in html and "Clear filters" in html
 
 
 def test_rows_link_to_the_thread_remembering_the_list(agent_client, acme):
-    html = agent_client.get(f"{INBOX}?site={acme.pk}&priority=critical").content.decode()
+    html = agent_client.get(f"{INBOX}?site={acme.slug}&priority=critical").content.decode()
     link = re.search(r'class="row-title" href="([^"]+)"', html).group(1)
-    assert link.startswith(f"/sites/{acme.pk}/tickets/")
+    assert link.startswith(f"/sites/{acme.slug}/tickets/")
     assert "from=site%3D" in link and "priority%3Dcritical" in link
 
 
@@ -308,12 +308,12 @@ def test_live_check_counts_tickets_changed_since_render(agent_client, acme, sim)
 
 
 def test_neighbours_follow_the_list_the_agent_came_from(acme):
-    query = InboxQuery(site_id=acme.pk)
+    query = InboxQuery(site_id=acme.pk, site_slug=acme.slug)
     page = listing.load([acme], query)
     first, second, third = (row.ticket.id for row in page.rows[:3])
     previous, following = listing.neighbours([acme], query, acme.pk, second)
-    assert previous.startswith(f"/sites/{acme.pk}/tickets/{first}/")
-    assert following.startswith(f"/sites/{acme.pk}/tickets/{third}/")
+    assert previous.startswith(f"/sites/{acme.slug}/tickets/{first}/")
+    assert following.startswith(f"/sites/{acme.slug}/tickets/{third}/")
     assert "from=site" in following
 
 
@@ -329,7 +329,12 @@ def test_all_sites_count_is_every_open_ticket_whatever_the_list_shows(
     agent_client, acme, academy, sim
 ):
     everything = len(open_ids(sim.acme)) + len(open_ids(sim.academy))
-    for params in ("", f"?site={acme.pk}", "?priority=critical", f"?site={academy.pk}&agent=me"):
+    for params in (
+        "",
+        f"?site={acme.slug}",
+        "?priority=critical",
+        f"?site={academy.slug}&agent=me",
+    ):
         html = agent_client.get(reverse("tickets:counts") + params).content.decode()
         assert f'id="count-view-open" class="count" hx-swap-oob="true">{everything}<' in html
 

@@ -61,7 +61,7 @@ def test_a_property_change_keeps_the_latest_message_as_the_preview(agent_client,
     assert excerpt(before, acme.pk, ticket_id) == "The latest word on this ticket."
 
     agent_client.post(
-        reverse("tickets:property", args=[acme.pk, ticket_id]),
+        reverse("tickets:property", args=[acme.slug, ticket_id]),
         {"name": "agent_id", "value": "1"},
         HTTP_HX_REQUEST="true",
     )

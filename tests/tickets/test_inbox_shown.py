@@ -40,12 +40,13 @@ def test_the_next_ticket_after_load_more_is_found_in_the_later_slice(agent_clien
     first = agent_client.get(INBOX).content.decode()
     more = agent_client.get(more_link(first), **HTMX).content.decode()
     later = [tuple(int(p) for p in key.split(":")) for key in row_keys(more)]
+    slugs = {acme.pk: acme.slug, academy.pk: academy.slug}
     (site_id, ticket_id), upcoming = later[0], later[1]
     closed = agent_client.post(
-        reverse("tickets:close", args=[site_id, ticket_id]), {"from": ""}, **HTMX
+        reverse("tickets:close", args=[slugs[site_id], ticket_id]), {"from": ""}, **HTMX
     )
     assert closed["HX-Redirect"].startswith(
-        reverse("tickets:thread", args=[upcoming[0], upcoming[1]])
+        reverse("tickets:thread", args=[slugs[upcoming[0]], upcoming[1]])
     )
 
 

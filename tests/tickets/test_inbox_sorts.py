@@ -46,7 +46,7 @@ def count(html: str, status: str) -> int:
 
 def test_oldest_waiting_lists_waiting_tickets_first_longest_wait_first(agent_client, acme, sim):
     tickets = sim.acme.site.tickets
-    keys = walk(agent_client, f"{INBOX}?site={acme.pk}&sort=waiting")
+    keys = walk(agent_client, f"{INBOX}?site={acme.slug}&sort=waiting")
     ordered = [tickets[int(key.split(":")[1])] for key in keys]
     flags = [is_waiting(t) for t in ordered]
     assert any(flags) and not all(flags)
@@ -89,7 +89,7 @@ def test_tab_counts_are_the_same_under_every_sort(agent_client, acme, sim, sort)
 @pytest.mark.parametrize("status", ["closed", "new", "all"])
 def test_overdue_first_lists_the_tickets_of_the_chosen_tab(agent_client, acme, sim, status):
     tickets = sim.acme.site.tickets
-    keys = walk(agent_client, f"{INBOX}?site={acme.pk}&sort=overdue&status={status}")
+    keys = walk(agent_client, f"{INBOX}?site={acme.slug}&sort=overdue&status={status}")
     listed = {int(key.split(":")[1]) for key in keys}
     wanted = {t["id"] for t in tickets.values() if status == "all" or t["status"] == status}
     assert listed == wanted

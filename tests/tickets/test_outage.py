@@ -12,7 +12,7 @@ from tests.tickets.test_thread_compose import post
 
 
 def test_a_note_does_not_take_away_the_outage_fallback(agent_client, acme, sim):
-    inbox = agent_client.get(f"{INBOX}?site={acme.pk}").content.decode()
+    inbox = agent_client.get(f"{INBOX}?site={acme.slug}").content.decode()
     written = ticket_where(sim.acme)
     other = next(
         t["id"]
@@ -29,7 +29,7 @@ def test_a_note_does_not_take_away_the_outage_fallback(agent_client, acme, sim):
 
     sim.acme.site.add_fault("reset")
 
-    stale_inbox = agent_client.get(f"{INBOX}?site={acme.pk}").content.decode()
+    stale_inbox = agent_client.get(f"{INBOX}?site={acme.slug}").content.decode()
     assert row_keys(stale_inbox) == row_keys(inbox)
     assert "showing data from" in stale_inbox and "site unreachable" in stale_inbox
     response = agent_client.get(url("thread", acme, other))
@@ -62,7 +62,7 @@ def test_a_thread_with_no_copy_on_a_down_site_offers_retry_and_the_way_back(
 ):
     ticket_id = ticket_where(sim.acme)
     sim.acme.site.add_fault("reset")
-    origin = urlencode({"from": f"site={acme.pk}&status=closed"})
+    origin = urlencode({"from": f"site={acme.slug}&status=closed"})
     response = agent_client.get(f"{url('thread', acme, ticket_id)}?{origin}")
     html = response.content.decode()
     assert response.status_code < 500
@@ -71,4 +71,4 @@ def test_a_thread_with_no_copy_on_a_down_site_offers_retry_and_the_way_back(
     assert re.search(retry, html)
     back = re.search(r'<a class="btn" href="([^"]*)">Back to the list</a>', html)
     assert back is not None
-    assert unescape(back.group(1)) == f"/?site={acme.pk}&status=closed"
+    assert unescape(back.group(1)) == f"/?site={acme.slug}&status=closed"

@@ -92,7 +92,7 @@ SINGLE_SITE = {
 )
 def test_one_site_lists_in_the_sort_order(agent_client, acme, sim, sort, expected):
     labels = {acme.pk: stage(sim.acme, SINGLE_SITE)}
-    assert listed(agent_client, f"{INBOX}?site={acme.pk}&sort={sort}", labels) == expected
+    assert listed(agent_client, f"{INBOX}?site={acme.slug}&sort={sort}", labels) == expected
 
 
 def test_one_site_priority_sort_puts_critical_first_then_ascending_id(agent_client, acme, sim):
@@ -108,7 +108,7 @@ def test_one_site_priority_sort_puts_critical_first_then_ascending_id(agent_clie
             },
         )
     }
-    url = f"{INBOX}?site={acme.pk}&sort=priority"
+    url = f"{INBOX}?site={acme.slug}&sort=priority"
     assert listed(agent_client, url, labels) == ["c1", "c2", "m1", "n1", "n2"]
 
 
@@ -242,5 +242,5 @@ FILTERED = {
 def test_each_filter_selects_exactly_its_tickets(agent_client, acme, sim, params, expected):
     labels = {acme.pk: stage(sim.acme, FILTERED)}
     assert acme.agent_person_id == 1
-    shown = listed(agent_client, f"{INBOX}?site={acme.pk}&{params}", labels)
+    shown = listed(agent_client, f"{INBOX}?site={acme.slug}&{params}", labels)
     assert sorted(shown) == sorted(expected)

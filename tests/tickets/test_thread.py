@@ -18,7 +18,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def url(name: str, site, ticket_id: int, *args, **params) -> str:
-    path = reverse(f"tickets:{name}", args=[site.pk, ticket_id, *args])
+    path = reverse(f"tickets:{name}", args=[site.slug, ticket_id, *args])
     return f"{path}?{urlencode(params)}" if params else path
 
 
@@ -159,12 +159,12 @@ def test_customer_panel_loads_lazily_with_a_plain_link(agent_client, acme, sim):
     ticket_id = ticket_where(sim.acme)
     customer_id = sim.acme.site.tickets[ticket_id]["customer_id"]
     html = agent_client.get(url("thread", acme, ticket_id)).content.decode()
-    panel = reverse("customers:panel", args=[acme.pk, customer_id])
+    panel = reverse("customers:panel", args=[acme.slug, customer_id])
     assert (
         f'<section class="customer-panel" id="customer-panel" hx-get="{panel}?ticket={ticket_id}"'
         ' hx-trigger="load" hx-swap="innerHTML">'
     ) in html
-    assert reverse("customers:customer", args=[acme.pk, customer_id]) in html
+    assert reverse("customers:customer", args=[acme.slug, customer_id]) in html
 
 
 def test_page_reads_ticket_and_reference_data_in_parallel(agent_client, acme, sim):
@@ -179,9 +179,12 @@ def test_page_reads_ticket_and_reference_data_in_parallel(agent_client, acme, si
     assert essentials.started_at < ticket.started_at + ticket.duration_ms / 1000
 
 
-def test_another_users_site_is_not_found(client, other_user, acme, sim):
+def test_a_site_the_user_has_not_connected_asks_to_connect(client, other_user, acme, sim):
     client.force_login(other_user)
-    assert client.get(url("thread", acme, ticket_where(sim.acme))).status_code == 404
+    ticket_id = ticket_where(sim.acme)
+    response = client.get(url("thread", acme, ticket_id))
+    assert response.status_code == 403
+    assert sim.acme.site.tickets[ticket_id]["title"] not in response.content.decode()
     mine = connect(other_user, sim.academy)
     assert client.get(url("thread", mine, ticket_where(sim.academy))).status_code == 200
 
@@ -208,30 +211,30 @@ def test_back_link_returns_to_the_list_with_its_filters(agent_client, acme, sim)
     ticket_id = ticket_where(sim.acme)
     origin = urlencode({"site": acme.pk, "status": "active", "q": "hub"})
     html = agent_client.get(url("thread", acme, ticket_id, **{"from": origin})).content.decode()
-    assert f'href="/?site={acme.pk}&amp;status=active&amp;q=hub"' in html
+    assert f'href="/?site={acme.slug}&amp;status=active&amp;q=hub"' in html
     assert 'data-key="Escape"' in html
     # Every form carries the list along, so the page after a write still knows it.
-    assert f'name="from" value="site={acme.pk}&amp;status=active&amp;q=hub"' in html
+    assert f'name="from" value="site={acme.slug}&amp;status=active&amp;q=hub"' in html
 
 
 def test_previous_and_next_follow_the_list_the_agent_came_from(agent_client, acme, sim):
     origin = urlencode({"site": acme.pk, "sort": "newest"})
     inbox = agent_client.get(f"/?{origin}").content.decode()
-    order = list(dict.fromkeys(re.findall(rf"/sites/{acme.pk}/tickets/(\d+)/", inbox)))
+    order = list(dict.fromkeys(re.findall(rf"/sites/{acme.slug}/tickets/(\d+)/", inbox)))
     first, second, third = map(int, order[:3])
     html = agent_client.get(url("thread_nav", acme, second, **{"from": origin}), **HTMX)
     html = html.content.decode()
     previous = re.search(r'href="([^"]+)" rel="prev" data-key="k"', html).group(1)
     following = re.search(r'href="([^"]+)" rel="next" data-key="j"', html).group(1)
-    assert previous.startswith(f"/sites/{acme.pk}/tickets/{first}/?from=")
-    assert following.startswith(f"/sites/{acme.pk}/tickets/{third}/?from=")
+    assert previous.startswith(f"/sites/{acme.slug}/tickets/{first}/?from=")
+    assert following.startswith(f"/sites/{acme.slug}/tickets/{third}/?from=")
     assert "sort%3Dnewest" in following
 
 
 def test_first_ticket_of_the_list_has_no_previous(agent_client, acme, sim):
     origin = urlencode({"site": acme.pk})
     inbox = agent_client.get(f"/?{origin}").content.decode()
-    first = int(re.findall(rf"/sites/{acme.pk}/tickets/(\d+)/", inbox)[0])
+    first = int(re.findall(rf"/sites/{acme.slug}/tickets/(\d+)/", inbox)[0])
     html = agent_client.get(url("thread_nav", acme, first, **{"from": origin}), **HTMX)
     html = html.content.decode()
     assert 'rel="prev"' not in html and 'rel="next"' in html

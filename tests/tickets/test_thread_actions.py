@@ -232,7 +232,7 @@ def test_property_change_when_password_revoked_or_site_slow(agent_client, acme, 
 
 def test_without_javascript_a_change_redirects_back_with_a_message(agent_client, acme, sim):
     ticket_id = ticket_where(sim.acme)
-    origin = f"site={acme.pk}&status=new"
+    origin = f"site={acme.slug}&status=new"
     response = agent_client.post(
         url("property", acme, ticket_id),
         {"name": "client_priority", "value": "medium", "from": origin},

@@ -120,11 +120,11 @@ def test_the_simulated_site_refuses_a_file_over_two_megabytes(acme, sim):
     }
 
 
-def test_another_users_site_is_404_and_nothing_is_sent(client, other_user, acme, sim):
+def test_a_site_not_connected_is_refused_and_nothing_is_sent(client, other_user, acme, sim):
     ticket_id = ticket_where(sim.acme)
     client.force_login(other_user)
     sim.acme.site.clear_log()
-    assert upload(client, acme, ticket_id, "a.csv", CSV).status_code == 404
+    assert upload(client, acme, ticket_id, "a.csv", CSV).status_code == 403
     assert sim.acme.site.request_log == []
 
 

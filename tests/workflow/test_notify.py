@@ -78,7 +78,7 @@ def test_detail_lists_my_open_tickets_with_their_last_customer_message(agent_cli
     item = data["tickets"][0]
     ticket = mine[int(item["key"].split(":")[1])]
     assert item["title"] == ticket["title"] and item["site"] == "Acme Store"
-    assert item["url"] == reverse("tickets:thread", args=[acme.pk, ticket["id"]])
+    assert item["url"] == reverse("tickets:thread", args=[acme.slug, ticket["id"]])
     assert item["marker"] == ticket["last_customer_response"].isoformat()
 
 

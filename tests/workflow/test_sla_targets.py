@@ -21,7 +21,7 @@ SETTINGS = "/workflow/sla/"
 
 
 def save(client, site, **data):
-    return client.post(reverse("workflow:sla_save", args=[site.pk]), data)
+    return client.post(reverse("workflow:sla_save", args=[site.slug]), data)
 
 
 def test_the_page_lists_each_site_with_its_mailboxes(agent_client, acme, academy):
@@ -43,7 +43,7 @@ def test_targets_are_saved_per_site_and_removed_when_emptied(agent_client, acme)
 def test_a_mailbox_gets_its_own_targets_and_can_lose_them(agent_client, acme):
     save(agent_client, acme, first_response_hours=8, next_reply_hours=24)
     response = agent_client.post(
-        reverse("workflow:sla_save", args=[acme.pk]),
+        reverse("workflow:sla_save", args=[acme.slug]),
         {"mailbox": 2, "first_response_hours": 1},
         HTTP_HX_REQUEST="true",
     )
@@ -57,7 +57,7 @@ def test_a_mailbox_gets_its_own_targets_and_can_lose_them(agent_client, acme):
 
 def test_out_of_range_hours_are_refused_in_the_card(agent_client, acme):
     response = agent_client.post(
-        reverse("workflow:sla_save", args=[acme.pk]),
+        reverse("workflow:sla_save", args=[acme.slug]),
         {"first_response_hours": 721},
         HTTP_HX_REQUEST="true",
     )
@@ -72,7 +72,7 @@ def test_only_users_who_manage_the_sites_settings_change_targets(client, user, s
     page = client.get(SETTINGS).content.decode()
     assert "Read only" in page
     response = client.post(
-        reverse("workflow:sla_save", args=[agent_site.pk]),
+        reverse("workflow:sla_save", args=[agent_site.slug]),
         {"first_response_hours": 2},
         HTTP_HX_REQUEST="true",
     )
@@ -91,7 +91,7 @@ def test_targets_belong_to_the_wordpress_site_so_colleagues_share_them(
 
 def test_a_user_cannot_set_targets_through_someone_elses_site(agent_client, other_user, sim):
     theirs = connect(other_user, sim.beta)
-    assert save(agent_client, theirs, first_response_hours=1).status_code == 404
+    assert save(agent_client, theirs, first_response_hours=1).status_code == 403
 
 
 def waiting_ticket(sim_site, client):

@@ -22,7 +22,7 @@ SNOOZED = "/workflow/snoozed/"
 
 
 def snooze_url(site, ticket_id: int) -> str:
-    return reverse("workflow:snooze", args=[site.pk, ticket_id])
+    return reverse("workflow:snooze", args=[site.slug, ticket_id])
 
 
 def open_ticket(sim_site) -> dict:
@@ -32,7 +32,7 @@ def open_ticket(sim_site) -> dict:
 def test_tomorrow_morning_is_nine_in_the_browsers_zone(agent_client, acme, sim):
     agent_client.cookies["tz"] = "Asia/Tokyo"
     ticket = open_ticket(sim.acme)
-    thread = reverse("tickets:thread", args=[acme.pk, ticket["id"]])
+    thread = reverse("tickets:thread", args=[acme.slug, ticket["id"]])
     response = agent_client.post(
         snooze_url(acme, ticket["id"]), {"when": "tomorrow", "wake_on_reply": "1", "next": thread}
     )
@@ -88,7 +88,9 @@ def test_a_ticket_the_site_does_not_have_is_not_snoozed(agent_client, acme):
 def test_snoozes_are_per_user_and_only_on_own_sites(agent_client, acme, other_user, sim):
     theirs = connect(other_user, sim.acme)
     ticket_id = open_ticket(sim.acme)["id"]
-    assert agent_client.post(snooze_url(theirs, ticket_id), {"when": "reply"}).status_code == 404
+    # The same team site, but the other user's connection, by its number: not this user's.
+    theirs_by_number = snooze_url(theirs, ticket_id).replace(theirs.slug, str(theirs.pk))
+    assert agent_client.post(theirs_by_number, {"when": "reply"}).status_code == 404
     agent_client.post(snooze_url(acme, ticket_id), {"when": "reply"})
     assert services.active_snoozes(other_user) == set()
     assert services.snoozed_count(acme.owner) == 1
@@ -152,7 +154,7 @@ def test_wake_now_brings_the_ticket_back(agent_client, acme, sim):
     ticket_id = open_ticket(sim.acme)["id"]
     agent_client.post(snooze_url(acme, ticket_id), {"when": "tomorrow"})
     response = agent_client.post(
-        reverse("workflow:wake", args=[acme.pk, ticket_id]), {"next": SNOOZED}
+        reverse("workflow:wake", args=[acme.slug, ticket_id]), {"next": SNOOZED}
     )
     assert response.status_code == 302 and response["Location"] == SNOOZED
     assert not Snooze.objects.exists()

@@ -44,13 +44,13 @@ def test_a_snoozed_ticket_leaves_the_inbox_and_comes_back_when_the_customer_writ
 ):
     ticket = waiting_ticket(sim.acme)
     key = f"{acme.pk}:{ticket['id']}"
-    assert key in row_keys(agent_client.get(f"/?site={acme.pk}").content.decode())
+    assert key in row_keys(agent_client.get(f"/?site={acme.slug}").content.decode())
     snooze(user, acme, ticket["id"])
-    html = agent_client.get(f"/?site={acme.pk}").content.decode()
+    html = agent_client.get(f"/?site={acme.slug}").content.decode()
     assert key not in row_keys(html)
     assert "Snoozed" in html
     sim.acme.site.add_customer_reply(ticket["id"], "<p>Hello again?</p>")
-    html = agent_client.get(f"/?site={acme.pk}&refresh=1").content.decode()
+    html = agent_client.get(f"/?site={acme.slug}&refresh=1").content.decode()
     assert key in row_keys(html)
     assert services.active_snoozes(user) == set()
 
@@ -83,10 +83,10 @@ def test_sla_badges_show_on_inbox_rows_and_overdue_first_sorts_by_due_time(
 @pytest.mark.usefixtures("stays_after_send")
 def test_saving_sla_targets_refreshes_pages_already_rendered(agent_client, user, acme):
     agent_client.get("/sites/")
-    agent_client.get(f"/?site={acme.pk}")
-    assert agent_client.get(f"/?site={acme.pk}").get("X-Page-Cache") == "hit"
+    agent_client.get(f"/?site={acme.slug}")
+    assert agent_client.get(f"/?site={acme.slug}").get("X-Page-Cache") == "hit"
     services.sla_save(site=acme, user=user, mailbox_id=None, first=1, following=1)
-    response = agent_client.get(f"/?site={acme.pk}")
+    response = agent_client.get(f"/?site={acme.slug}")
     assert response.get("X-Page-Cache") is None
     assert "sla-badge" in response.content.decode()
 
@@ -94,7 +94,7 @@ def test_saving_sla_targets_refreshes_pages_already_rendered(agent_client, user,
 def test_the_thread_offers_snooze_saved_replies_and_shows_its_sla(agent_client, user, acme, sim):
     services.sla_save(site=acme, user=user, mailbox_id=None, first=1, following=1)
     ticket = waiting_ticket(sim.acme)
-    html = agent_client.get(f"/sites/{acme.pk}/tickets/{ticket['id']}/").content.decode()
+    html = agent_client.get(f"/sites/{acme.slug}/tickets/{ticket['id']}/").content.decode()
     assert "data-saved-replies" in html
     assert "sr-picker" in html
     assert "/workflow/snooze/" in html

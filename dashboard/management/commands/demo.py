@@ -20,8 +20,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from dashboard.simulator import SimulatedSite, SimulatorServer
-from dashboard.sites.models import Site
-from dashboard.sites.services import site_connect, site_remove
+from dashboard.sites.models import TeamSite
+from dashboard.sites.services import site_connect, team_site_remove
 
 DEMO_SITES = [
     {"seed": 1, "name": "Acme Store", "crm": True, "tickets": 150},
@@ -68,8 +68,8 @@ class Command(BaseCommand):
             user = self._demo_user()
             # Sites from an earlier run point at old ports: connect afresh, through the same
             # verification a person's credentials go through.
-            for old in Site.objects.filter(owner=user):
-                site_remove(site=old)
+            for old in TeamSite.objects.all():
+                team_site_remove(team_site=old)
             for server in servers:
                 site_connect(
                     owner=user,

@@ -67,7 +67,7 @@ def ticket_row(context, row: Row, query: InboxQuery, show_site: bool = True) -> 
         time = when(ticket.last_activity, "")
     site_cell = f'<span class="row-site">{site_badge(site)}</span>' if show_site else ""
     tags = "".join(f'<span class="tag">{_text(tag.title)}</span>' for tag in ticket.tags)
-    href = thread_url(site.pk, ticket.id, from_qs)
+    href = thread_url(site, ticket.id, from_qs)
     name = _text((customer.name if customer else "") or "Unknown customer")
     email = _text(customer.email if customer else "")
     key = row.key

@@ -128,7 +128,7 @@ class Row:
 
     @property
     def url(self) -> str:
-        return thread_url(self.snooze.site_id, self.snooze.ticket_id)
+        return thread_url(self.snooze.site, self.snooze.ticket_id)
 
     @property
     def wakes_in(self) -> str:
