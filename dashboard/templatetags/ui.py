@@ -145,3 +145,12 @@ def safe_html(value: str, base_url: str = "") -> SafeString:
 @register.filter
 def excerpt(value: str, limit: int = 140) -> str:
     return html_to_text(value or "", limit=int(limit))
+
+
+@register.inclusion_tag("includes/copy_link.html", takes_context=True)
+def copy_link(context, path: str, what: str) -> dict:
+    """A link to ``path`` anyone on the team can open (sites are named by slug), as a button
+    that copies it; without JavaScript it is the link itself."""
+    request = context.get("request")
+    url = request.build_absolute_uri(path) if request is not None else path
+    return {"url": url, "what": what}

@@ -59,6 +59,49 @@
   }
   window.dashboardNotice = showNotice;
 
+  /* Copy-link buttons: the link names the site by its slug, so it opens for any teammate
+     (who is asked to connect the site first if they have not). Without the clipboard API (a
+     page served over plain http to another machine) the old copy command, and failing that
+     the link is shown to copy by hand. */
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-copy-link]");
+    if (!button || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    event.preventDefault();
+    const url = button.dataset.copyLink;
+    const what = button.dataset.copyWhat || "page";
+    const copied = () => {
+      button.textContent = "Copied";
+      button.classList.add("is-copied");
+      showNotice("Link to this " + what + " copied: anyone on the team can open it.", "success");
+      setTimeout(() => {
+        button.textContent = "Copy link";
+        button.classList.remove("is-copied");
+      }, 2000);
+    };
+    const byHand = () => {
+      const field = document.createElement("textarea");
+      field.value = url;
+      field.setAttribute("readonly", "");
+      field.className = "visually-hidden";
+      document.body.appendChild(field);
+      field.select();
+      let done = false;
+      try {
+        done = document.execCommand("copy");
+      } catch (e) {
+        done = false;
+      }
+      field.remove();
+      if (done) copied();
+      else showNotice("Copy this link: " + url, "info");
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(url).then(copied, byHand);
+    } else {
+      byHand();
+    }
+  });
+
   /* An avatar picture that cannot load leaves the initials underneath visible. */
   document.addEventListener(
     "error",

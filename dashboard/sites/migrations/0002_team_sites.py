@@ -14,7 +14,8 @@ from django.utils.text import slugify
 
 
 def _slug(label, base_url, taken):
-    stem = slugify(label)[:40].strip("-") or slugify(base_url.split("://")[-1])[:40].strip("-")
+    host = base_url.split("://")[-1].replace(".", " ")
+    stem = slugify(label)[:40].strip("-") or slugify(host)[:40].strip("-")
     if not stem or stem.isdigit():
         stem = f"site-{stem}".strip("-")
     slug, n = stem, 2
@@ -97,9 +98,16 @@ class Migration(migrations.Migration):
                 to="sites.teamsite",
             ),
         ),
-        migrations.RunPython(to_team_sites, to_user_sites),
         migrations.RemoveConstraint(model_name="site", name="one_connection_per_site_and_user"),
+        migrations.RunPython(to_team_sites, to_user_sites),
         migrations.AlterModelOptions(name="site", options={"ordering": ["team_site__label", "pk"]}),
+        # Defaults only so that a rollback can add the columns back before filling them in.
+        migrations.AlterField(
+            model_name="site", name="label", field=models.CharField(max_length=80, default="")
+        ),
+        migrations.AlterField(
+            model_name="site", name="base_url", field=models.URLField(max_length=300, default="")
+        ),
         migrations.RemoveField(model_name="site", name="label"),
         migrations.RemoveField(model_name="site", name="base_url"),
         migrations.AlterField(
