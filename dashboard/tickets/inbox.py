@@ -23,6 +23,7 @@ from dashboard.fluent.parallel import meanwhile, run_parallel
 from dashboard.fluent.reference import essentials_get
 from dashboard.fluent.tickets import ticket_bulk
 from dashboard.pagecache import cached_page
+from dashboard.sites.models import TeamSite
 from dashboard.sites.services import client_for
 from dashboard.tickets import listing
 from dashboard.tickets.counts import load_counts
@@ -107,6 +108,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     attach_sla(request, page.rows)
     context = _context(request, query, page)
     context["snoozed"] = sleeping_count(request)  # the sidebar's count
+    if not context["sites"]:
+        # The empty inbox points an agent at the team's sites to connect, an admin at adding one.
+        context["team_sites"] = TeamSite.objects.count()
     # Unknown or out-of-range parameters are dropped and said so, never sent to a site.
     status = 400 if query.errors else 200
     if request.htmx and cursor:

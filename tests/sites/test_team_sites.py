@@ -216,3 +216,9 @@ def test_slugs_are_never_numbers_and_never_repeat(db, label, expected):
 def test_a_new_site_gets_a_colour_no_other_site_wears(db, user, acme, academy, beta):
     tones = [s.tone for s in TeamSite.objects.all()]
     assert len(set(tones)) == 3
+
+
+def test_an_agent_with_no_connection_is_pointed_at_the_teams_sites(second, acme):
+    html = second.get("/").content.decode()
+    assert "The team has 1 site: connect your own WordPress user to it." in html
+    assert 'href="/sites/">Connect a site</a>' in html
