@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from
 # such a thread unless told that this is deliberate (tests only).
@@ -75,3 +77,41 @@ def logged_in_page(page, live_server, user, password):
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{live_server.url}/")
     return page
+
+
+class _InFlight:
+    """Requests the live server is still answering: a journey that ends on a click leaves its
+    last request (the next ticket, a presence poll) running, and the database must not be
+    flushed under it (SQLite answers "table is locked", PostgreSQL waits)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.idle = threading.Condition()
+
+    def started(self, **kwargs) -> None:
+        with self.idle:
+            self.count += 1
+
+    def finished(self, **kwargs) -> None:
+        with self.idle:
+            self.count = max(0, self.count - 1)
+            self.idle.notify_all()
+
+    def wait(self, timeout: float) -> bool:
+        with self.idle:
+            return self.idle.wait_for(lambda: self.count == 0, timeout=timeout)
+
+
+IN_FLIGHT = _InFlight()
+request_started.connect(IN_FLIGHT.started, dispatch_uid="e2e-in-flight-started")
+# Connected after Django's own receiver, which closes the request's database connection.
+request_finished.connect(IN_FLIGHT.finished, dispatch_uid="e2e-in-flight-finished")
+
+
+@pytest.fixture(autouse=True)
+def _live_server_settles(request):
+    """Set up before the browser page (autouse), so torn down after it is closed and before the
+    test database is flushed: waits for the server's last requests to finish."""
+    yield
+    if "live_server" in request.fixturenames:
+        IN_FLIGHT.wait(timeout=15)

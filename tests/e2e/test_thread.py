@@ -261,7 +261,7 @@ def test_next_previous_and_back_keep_the_list(logged_in_page, live_server, acme,
         with page.expect_request(re.compile(r"/leave/$")) as leaving:
             page.keyboard.press("Escape")
         assert leaving.value.method == "POST"
-        page.wait_for_url(re.compile(r"/\?site=\d+&sort=newest$"))
+        page.wait_for_url(re.compile(r"/\?site=[a-z0-9-]+&sort=newest$"))
         assert left.wait(timeout=30)
     assert 1 not in sim.acme.site.viewers.get(int(hrefs[1].split("/")[4]), {})
 
