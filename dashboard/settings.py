@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "django_htmx",
     *PARTIALS_APPS,
     "dashboard",
+    "dashboard.accounts",
     "dashboard.sites",
     "dashboard.tickets",
     "dashboard.customers",

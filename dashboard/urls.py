@@ -24,4 +24,5 @@ urlpatterns = [
 # The admin's login form counts failures with the dashboard's throttle.
 admin.site.login_form = account_views.ThrottledAdminAuthenticationForm
 
+handler403 = "dashboard.accounts.access.permission_denied"
 handler500 = "dashboard.views.server_error"
