@@ -18,6 +18,7 @@ urlpatterns = [
     path("queues/", include("dashboard.queues.urls")),
     path("reports/", include("dashboard.reports.urls")),
     path("workflow/", include("dashboard.workflow.urls")),
+    path("team/", include("dashboard.accounts.urls")),
     path("", include("dashboard.tickets.urls")),
 ]
 
