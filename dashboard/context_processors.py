@@ -6,15 +6,18 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 
+from dashboard.accounts import roles
 from dashboard.sites.services import refused_sites
 
-# (label, URL name, the app namespace that marks the item as current)
+# (label, URL name, the app namespace that marks the item as current, the permission needed)
 NAV = [
-    ("Inbox", "tickets:inbox", "tickets"),
-    ("Customers", "customers:directory", "customers"),
-    ("Queues", "queues:overview", "queues"),
-    ("Reports", "reports:reports", "reports"),
-    ("Sites", "sites:list", "sites"),
+    ("Inbox", "tickets:inbox", "tickets", None),
+    ("Customers", "customers:directory", "customers", None),
+    ("Queues", "queues:overview", "queues", roles.VIEW_QUEUES),
+    ("Reports", "reports:reports", "reports", roles.VIEW_TEAM_REPORTS),
+    # Without the team's reports, Reports is the agent's own figures.
+    ("My stats", "reports:mine", "reports", None),
+    ("Sites", "sites:list", "sites", None),
 ]
 
 
@@ -24,7 +27,11 @@ def navigation(request: HttpRequest) -> dict:
     match = getattr(request, "resolver_match", None)
     section = match.app_name if match else ""
     items = []
-    for label, url_name, app_name in NAV:
+    for label, url_name, app_name, perm in NAV:
+        if perm and not request.user.has_perm(perm):
+            continue
+        if url_name == "reports:mine" and request.user.has_perm(roles.VIEW_TEAM_REPORTS):
+            continue  # team leads reach their own figures from the reports page
         try:
             url = reverse(url_name)
         except NoReverseMatch:

@@ -18,10 +18,12 @@ urlpatterns = [
     path("queues/", include("dashboard.queues.urls")),
     path("reports/", include("dashboard.reports.urls")),
     path("workflow/", include("dashboard.workflow.urls")),
+    path("team/", include("dashboard.accounts.urls")),
     path("", include("dashboard.tickets.urls")),
 ]
 
 # The admin's login form counts failures with the dashboard's throttle.
 admin.site.login_form = account_views.ThrottledAdminAuthenticationForm
 
+handler403 = "dashboard.accounts.access.permission_denied"
 handler500 = "dashboard.views.server_error"

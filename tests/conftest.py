@@ -13,28 +13,58 @@ def password() -> str:
     return "correct horse battery staple"
 
 
+def with_role(user, role):
+    from dashboard.accounts.roles import set_role
+
+    set_role(user, role)
+    return user
+
+
 @pytest.fixture
 def user(db, password):
-    """The person most tests act as: may add the team's sites (an admin's right)."""
+    """The person most tests act as: a Team lead, who opens every page but the Team page (as
+    every user could before roles existed), and who may add the team's sites, an Admin's right
+    (as every user connected sites of their own before sites were the team's)."""
     from django.contrib.auth.models import Permission
+
+    from dashboard.accounts.roles import TEAM_LEAD
 
     person = get_user_model().objects.create_user(
         "agent", email="agent@example.test", password=password, first_name="Jordan", last_name="Doe"
     )
     person.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="sites",
-            codename__in=["add_teamsite", "change_teamsite", "delete_teamsite"],
-        )
+        Permission.objects.get(content_type__app_label="accounts", codename="manage_sites")
     )
-    return person
+    return with_role(person, TEAM_LEAD)
 
 
 @pytest.fixture
 def other_user(db, password):
-    return get_user_model().objects.create_user(
+    from dashboard.accounts.roles import TEAM_LEAD
+
+    person = get_user_model().objects.create_user(
         "other", email="other@example.test", password=password
     )
+    return with_role(person, TEAM_LEAD)
+
+
+@pytest.fixture
+def agent_user(db, password):
+    """A user with the Agent role only, as every new user starts."""
+    return get_user_model().objects.create_user(
+        "sam", email="sam@example.test", password=password, first_name="Sam", last_name="Kim"
+    )
+
+
+@pytest.fixture
+def team_admin(db, password):
+    """A user with the Admin role (by group, not a superuser)."""
+    from dashboard.accounts.roles import ADMIN
+
+    person = get_user_model().objects.create_user(
+        "dana", email="dana@example.test", password=password, first_name="Dana", last_name="Ray"
+    )
+    return with_role(person, ADMIN)
 
 
 @pytest.fixture

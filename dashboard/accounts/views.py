@@ -12,6 +12,8 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
 from dashboard.accounts import throttle
+from dashboard.accounts.middleware import MUST_CHANGE_PASSWORD
+from dashboard.accounts.models import TemporaryPassword
 
 THROTTLED = (
     "Too many failed attempts. For your security, logging in is paused for 15 minutes. "
@@ -60,8 +62,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change.html"
     success_url = reverse_lazy("tickets:inbox")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["temporary"] = bool(self.request.session.get(MUST_CHANGE_PASSWORD))
+        return context
+
     def form_valid(self, form):
         response = super().form_valid(form)
+        TemporaryPassword.objects.filter(user=self.request.user).delete()
+        self.request.session.pop(MUST_CHANGE_PASSWORD, None)
         messages.success(
             self.request, "Password changed. Your other sessions have been logged out."
         )

@@ -149,10 +149,16 @@ class Harness:
     def _create_users(self) -> None:
         from django.contrib.auth import get_user_model
 
+        from dashboard.accounts.roles import AGENT, TEAM_LEAD, set_role
+
         users = get_user_model()
         for account in (self.all_sites, self.one_site, *self.team):
             # Staff, so the pages report their upstream calls in Server-Timing.
-            users.objects.create_user(account.username, password=account.password, is_staff=True)
+            user = users.objects.create_user(
+                account.username, password=account.password, is_staff=True
+            )
+            # The measured accounts open the queues and reports; the team works tickets.
+            set_role(user, AGENT if account in self.team else TEAM_LEAD)
 
     def _start_sites(self) -> None:
         from dashboard.simulator import SimulatedSite, SimulatorServer

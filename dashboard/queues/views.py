@@ -1,4 +1,5 @@
-"""The team lead's queues: a frame at once, its figures from a fragment that refreshes itself."""
+"""The team lead's queues: a frame at once, its figures from a fragment that refreshes itself.
+Every view needs the Team lead role (``accounts.view_queues``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from dashboard.accounts.access import role_required
+from dashboard.accounts.roles import VIEW_QUEUES
 from dashboard.pagecache import cached_page
 from dashboard.queues import export
 from dashboard.queues.figures import load_overview, thresholds
@@ -85,12 +88,14 @@ def _context(request: HttpRequest, **extra) -> dict:
     }
 
 
+@role_required(VIEW_QUEUES)
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     """The frame only: no site is asked anything, so it shows at once."""
     return render(request, "queues/overview.html", _context(request, overview=None))
 
 
+@role_required(VIEW_QUEUES)
 @require_GET
 @vary_on_headers("HX-Request")
 @cached_page("tickets", "reference", "workflow")
@@ -106,6 +111,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@role_required(VIEW_QUEUES)
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
     figures = load_overview(user_sites(request), refresh=_refresh(request))

@@ -1,4 +1,5 @@
-"""Reports for team leads (trends across sites, as charts) and an agent's own figures."""
+"""Reports for team leads (trends across sites, as charts; the Team lead role) and an agent's
+own figures (everyone)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from dashboard.accounts.access import role_required
+from dashboard.accounts.roles import VIEW_TEAM_REPORTS
 from dashboard.pagecache import cached_page
 from dashboard.reports import mine as my_figures
 from dashboard.reports import present, tables
@@ -35,6 +38,7 @@ def _report(request: HttpRequest, query: ReportQuery):
     )
 
 
+@role_required(VIEW_TEAM_REPORTS)
 @require_GET
 @vary_on_headers("HX-Request")
 @cached_page("tickets", "reference")
@@ -65,6 +69,7 @@ def _changes(report) -> dict[str, str]:
     }
 
 
+@role_required(VIEW_TEAM_REPORTS)
 @require_GET
 def export(request: HttpRequest, key: str) -> HttpResponse:
     query = _query(request)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +11,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from dashboard.accounts.access import role_required
+from dashboard.accounts.roles import MANAGE_SITES
 from dashboard.fluent.discovery import ConnectError
 from dashboard.sites import services
 from dashboard.sites.forms import ConnectionForm, SiteForm, TeamSiteForm
@@ -53,8 +54,8 @@ def site_list(request: HttpRequest) -> HttpResponse:
         {
             "sites": sites,
             "others": others,
-            "may_add": request.user.has_perm("sites.add_teamsite"),
-            "may_change": request.user.has_perm("sites.change_teamsite"),
+            "may_add": request.user.has_perm(MANAGE_SITES),
+            "may_change": request.user.has_perm(MANAGE_SITES),
         },
     )
 
@@ -64,7 +65,7 @@ def site_connect(request: HttpRequest) -> HttpResponse:
     """Connect by address: a new address becomes a team site (admins only), one the team has
     already joins it."""
     form = SiteForm(request.POST or None)
-    may_add = request.user.has_perm("sites.add_teamsite")
+    may_add = request.user.has_perm(MANAGE_SITES)
     if request.method == "POST" and form.is_valid():
         try:
             site, info = services.site_connect(
@@ -152,10 +153,9 @@ def site_remove(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "sites/remove.html", {"site": site})
 
 
+@role_required(MANAGE_SITES)
 def team_site_settings(request: HttpRequest, slug: str) -> HttpResponse:
     """An admin renames a site or changes its colour, for everyone."""
-    if not request.user.has_perm("sites.change_teamsite"):
-        raise PermissionDenied("Only an admin can change the team's sites.")
     team_site = get_object_or_404(TeamSite, slug=slug)
     initial = {"label": team_site.label, "tone": team_site.tone}
     form = TeamSiteForm(request.POST or None, initial=initial)
@@ -168,9 +168,8 @@ def team_site_settings(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "sites/team_site.html", context, status=status)
 
 
+@role_required(MANAGE_SITES)
 def team_site_delete(request: HttpRequest, slug: str) -> HttpResponse:
-    if not request.user.has_perm("sites.delete_teamsite"):
-        raise PermissionDenied("Only an admin can remove a site from the team.")
     team_site = get_object_or_404(TeamSite, slug=slug)
     if request.method == "POST":
         count = services.team_site_remove(team_site=team_site)

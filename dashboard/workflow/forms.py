@@ -28,6 +28,12 @@ class SavedReplyForm(forms.ModelForm):
         fields = ["title", "body", "shared"]
         labels = {"shared": "Share with every user of this dashboard"}
 
+    def __init__(self, *args, may_share: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Sharing is a team setting. Disabled, the field keeps the reply's value whatever a
+        # forged request sends.
+        self.fields["shared"].disabled = not may_share
+
     def clean_title(self) -> str:
         return " ".join(self.cleaned_data["title"].split())
 

@@ -16,6 +16,7 @@ from functools import partial
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
+from dashboard.accounts.roles import CHANGE_TEAM_SETTINGS
 from dashboard.fluent.cache import bump_generation
 from dashboard.fluent.client import FluentClient
 from dashboard.fluent.errors import UpstreamError
@@ -99,10 +100,10 @@ def overdue_first_key(
     return sla.overdue_sort_key(sla_for(site, ticket, policies, now))
 
 
-def can_edit_sla(site: Site) -> bool:
-    """SLA targets bind the whole team: only someone who manages the site's Fluent Support
-    settings may change them."""
-    return site.can("fst_manage_settings")
+def can_edit_sla(site: Site, *, user) -> bool:
+    """SLA targets bind the whole team: they are team settings (the Team lead role), and on
+    this site only someone who manages its Fluent Support settings may change them."""
+    return user.has_perm(CHANGE_TEAM_SETTINGS) and site.can("fst_manage_settings")
 
 
 def sla_save(

@@ -155,6 +155,8 @@ def test_the_simulator_knows_nothing_of_the_dashboards_screens():
 # request, and answer data, never HTTP. (Views, middleware and context processors sit above.)
 SERVICES = (
     "dashboard.fluent",
+    "dashboard.accounts.roles",
+    "dashboard.accounts.members",
     "dashboard.sites.services",
     "dashboard.tickets.listing",
     "dashboard.tickets.counts",

@@ -119,6 +119,20 @@ def _reports_table(w: World) -> None:
     expect(w.page.locator('[data-table="hours"] table')).to_be_visible()
 
 
+def _with_role(role: str, path: str) -> Callable[[World], None]:
+    """The page as a user of another role sees it (the Team page, a refusal)."""
+
+    def state(w: World) -> None:
+        from django.contrib.auth import get_user_model
+
+        from dashboard.accounts import roles
+
+        roles.set_role(get_user_model().objects.get(username="agent"), getattr(roles, role))
+        w.goto(path)
+
+    return state
+
+
 STATES: dict[str, Callable[[World], None]] = {
     "inbox-all-sites": lambda w: w.inbox(),
     "inbox-one-site": lambda w: w.inbox(f"?site={w.acme.pk}"),
@@ -149,6 +163,9 @@ STATES: dict[str, Callable[[World], None]] = {
     "password-change": lambda w: w.goto("/account/password/"),
     "preferences": lambda w: w.goto("/account/preferences/"),
     "not-found": lambda w: w.goto("/no-such-page/"),
+    "team": _with_role("ADMIN", "/team/"),
+    "team-add": _with_role("ADMIN", "/team/new/"),
+    "role-refused": _with_role("AGENT", "/queues/"),
 }
 
 

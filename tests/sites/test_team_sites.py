@@ -222,3 +222,22 @@ def test_an_agent_with_no_connection_is_pointed_at_the_teams_sites(second, acme)
     html = second.get("/").content.decode()
     assert "The team has 1 site: connect your own WordPress user to it." in html
     assert 'href="/sites/">Connect a site</a>' in html
+
+
+def test_the_admin_role_adds_sites_and_the_agent_role_does_not(team_admin, agent_user, sim):
+    admin = sim.academy.site.users["admin"]
+    data = {
+        "base_url": sim.academy.base_url,
+        "username": "admin",
+        "app_password": admin.app_password,
+    }
+    agent = Client()
+    agent.force_login(agent_user)
+    assert agent.post(reverse("sites:connect"), data).status_code == 422
+    assert not TeamSite.objects.exists()
+    lead = Client()
+    lead.force_login(team_admin)
+    assert lead.post(reverse("sites:connect"), data).status_code == 302
+    assert TeamSite.objects.get().base_url == sim.academy.base_url
+    refused = agent.get(reverse("sites:team_settings", args=[TeamSite.objects.get().slug]))
+    assert refused.status_code == 403 and "Admin" in refused.content.decode()

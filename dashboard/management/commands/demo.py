@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from dashboard.accounts.roles import ADMIN, set_role
 from dashboard.simulator import SimulatedSite, SimulatorServer
 from dashboard.sites.models import TeamSite
 from dashboard.sites.services import site_connect, team_site_remove
@@ -117,6 +118,8 @@ class Command(BaseCommand):
         user.set_password("demo")
         user.is_staff = user.is_superuser = True
         user.save()
+        # A superuser passes every check anyway; the group shows them as Admin on the Team page.
+        set_role(user, ADMIN)
         return user
 
 

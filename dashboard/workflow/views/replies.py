@@ -1,4 +1,8 @@
-"""Saved replies: the list (own and shared), create, edit, delete, and the composer's picker."""
+"""Saved replies: the list (own and shared), create, edit, delete, and the composer's picker.
+
+Anyone keeps personal replies. Shared replies are team settings: sharing one, and editing or
+deleting one that is shared, needs the Team lead role (and, as for every reply, its owner).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from dashboard.accounts.access import forbidden, role_required
+from dashboard.accounts.roles import ADD_REPLY, CHANGE_REPLY, CHANGE_TEAM_SETTINGS, DELETE_REPLY
 from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.tickets import ticket_get
 from dashboard.sites.services import client_for
@@ -45,17 +51,23 @@ def reply_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@role_required(ADD_REPLY)
 def reply_create(request: HttpRequest) -> HttpResponse:
     return _edit(request, SavedReply(owner=request.user))
 
 
+@role_required(CHANGE_REPLY)
 def reply_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the owner edits, shared or not; to anyone else the reply does not exist here.
-    return _edit(request, get_object_or_404(SavedReply, pk=pk, owner=request.user))
+    reply = get_object_or_404(SavedReply, pk=pk, owner=request.user)
+    if reply.shared and not request.user.has_perm(CHANGE_TEAM_SETTINGS):
+        return forbidden(request, CHANGE_TEAM_SETTINGS)
+    return _edit(request, reply)
 
 
 def _edit(request: HttpRequest, reply: SavedReply) -> HttpResponse:
-    form = SavedReplyForm(request.POST or None, instance=reply)
+    may_share = request.user.has_perm(CHANGE_TEAM_SETTINGS)
+    form = SavedReplyForm(request.POST or None, instance=reply, may_share=may_share)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"Saved “{reply.title}”.")
@@ -65,8 +77,11 @@ def _edit(request: HttpRequest, reply: SavedReply) -> HttpResponse:
     return render(request, template, context, status=422 if form.errors else 200)
 
 
+@role_required(DELETE_REPLY)
 def reply_delete(request: HttpRequest, pk: int) -> HttpResponse:
     reply = get_object_or_404(SavedReply, pk=pk, owner=request.user)
+    if reply.shared and not request.user.has_perm(CHANGE_TEAM_SETTINGS):
+        return forbidden(request, CHANGE_TEAM_SETTINGS)
     if request.method == "POST":
         reply.delete()
         messages.success(request, f"Deleted “{reply.title}”.")
