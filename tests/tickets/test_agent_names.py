@@ -90,3 +90,24 @@ def test_a_learned_email_outlives_the_reference_data(user, sim):
     assert sim.acme.site.count(route="/fluent-support/v2/tickets/ticket-essentials") == 1
     assert sim.acme.site.count(route="/fluent-support/v2/agents") == 0
     assert sim.acme.site.count(route="/fluent-support/v2/me") == 0
+
+
+def test_every_agent_has_an_email_learned_once_a_day(user, sim):
+    # The email tells which agents of different sites are one person: /me and (for those who
+    # may read it) /agents are read once, then remembered with the site's agents.
+    from dashboard.fluent.reference import essentials_get, remembered_agents
+    from dashboard.sites.services import client_for
+
+    site = connect(user, sim.acme)
+    client = client_for(site)
+    first = essentials_get(client)
+    want = {a["id"]: a["email"] for a in sim.acme.site.agents.values()}
+    assert {a.id: a.email for a in first.agents} == want
+    client.session.cache.clear()
+    sim.acme.site.clear_log()
+    again = essentials_get(client)
+    assert {a.id: a.email for a in again.agents} == want
+    assert sim.acme.site.count() == 1  # the essentials only
+    known = remembered_agents([site.cache_key])[site.cache_key]
+    assert {a.id: a.email for a in known.agents} == want
+    assert known.me_email == sim.acme.site.users["admin"].email
