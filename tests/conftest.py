@@ -110,6 +110,22 @@ def beta(user, sim):
     return connect(user, sim.beta)
 
 
+# One person on two sites: Priya is agent 4 on Acme Store and agent 3 on Acme Academy.
+PRIYA = "priya.agent@acme-store.test"
+
+
+@pytest.fixture
+def priya(sim):
+    """Priya is agent 4 on Acme Store ("Priya Nair") and agent 3 on Acme Academy, where her
+    profile says "Priya N." and her email is written in capitals: one person, two ids and two
+    names. (The Academy's own agent 4 becomes someone else.)"""
+    sim.academy.site.edit_agent(3, email=PRIYA.upper(), first_name="Priya", last_name="N.")
+    sim.academy.site.edit_agent(
+        4, email="nadia@acme-academy.test", first_name="Nadia", last_name="Park"
+    )
+    return {"acme": 4, "academy": 3}
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Django's cache holds login throttles and cache generations: start each test clean."""

@@ -42,7 +42,8 @@ BUDGETS: dict[str, Budget] = {
         lambda s: 3 + 4 * s.sites,
         "tab counts new/active/closed of this site (3) + sidebar open/mine/unassigned/waiting "
         "of every site (4 per site): the plugin has no count route, each is a one-row GET "
-        "/tickets read for its total",
+        "/tickets read for its total (and, once, the reference data of a site whose agents "
+        "nothing remembers, for the agent filter's people)",
     ),
     "inbox_filter": Budget(
         "inbox filter change (htmx)",
@@ -54,7 +55,8 @@ BUDGETS: dict[str, Budget] = {
         "inbox, all sites",
         lambda s: s.sites,
         "one page of tickets per site (GET /tickets) merged by the sort key; no reference "
-        "data, since site-specific filters are hidden across sites",
+        "data: site-specific filters are hidden across sites, and the agent filter's people "
+        "are those remembered from earlier reads (see its counts)",
     ),
     "counts_all": Budget(
         "  ↳ its counts (lazy)",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 
 from dashboard.fluent.parsing import LocalTime, Model, OptionalInt, Text, UtcTime
 
@@ -68,16 +68,29 @@ class Customer(Person):
 
 
 class Agent(Person):
+    # The name of the person this agent is across the user's sites (see tickets/people.py),
+    # given after parsing: never read from a site.
+    _person_name: str = PrivateAttr(default="")
+
     @property
     def has_name(self) -> bool:
         return bool(self.full_name.strip() or f"{self.first_name}{self.last_name}".strip())
 
     @property
-    def name(self) -> str:
-        # One display name everywhere: the name, else the email, never a bare "#1".
+    def own_name(self) -> str:
+        """The name this site gives the agent: the name, else the email, never a bare "#1"."""
         if self.has_name or self.email:
             return super().name
         return f"Agent {self.id} (no name)"
+
+    @property
+    def name(self) -> str:
+        # One display name everywhere: the person's, once known, so the same agent reads the
+        # same on every site whatever each site calls them.
+        return self._person_name or self.own_name
+
+    def name_as(self, person_name: str) -> None:
+        self._person_name = person_name
 
 
 class Mailbox(Model):

@@ -36,12 +36,14 @@ from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.reference import essentials_get
 from dashboard.queues.overview import AgentRow, GroupRow, LongWait, Overview, SiteRow
+from dashboard.queues.people import person_rows
 from dashboard.queues.plan import Plan, plan_site
 from dashboard.queues.reader import SiteReader, failed_row
 from dashboard.queues.totals import total_row
 from dashboard.queues.waiting import LONGEST
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
+from dashboard.tickets import people
 
 
 def thresholds() -> list[int]:
@@ -60,11 +62,18 @@ def load_overview(sites: list[Site], *, refresh: bool = False) -> Overview:
     reference = run_parallel(
         {site.pk: partial(essentials_get, clients[site.pk], refresh=refresh) for site in active}
     )
+    # One person per email across sites, from the agents just read: no further call.
+    directory = people.load(
+        active,
+        known={pk: outcome.value.agents for pk, outcome in reference.items() if outcome.ok},
+        read_missing=False,
+    )
     plans: list[Plan] = []
     failed: dict[int, UpstreamError] = {}
     for site in active:
         outcome = reference[site.pk]
         if outcome.ok:
+            directory.name(site.pk, outcome.value.agents)
             plan = plan_site(
                 site, clients[site.pk], outcome.value, now=now, hours=hours, refresh=refresh
             )
@@ -94,6 +103,9 @@ def load_overview(sites: list[Site], *, refresh: bool = False) -> Overview:
         product_rows.extend(reader.group_rows("product"))
         candidates.append(reader.long_waits())
     agent_rows.sort(key=_agent_order)
+    for waits in candidates:
+        for wait in waits:
+            directory.name(wait.site.pk, [wait.ticket.agent])
     mailbox_rows.sort(key=_group_order)
     product_rows.sort(key=_group_order)
     longest = sorted((w for waits in candidates for w in waits), key=lambda w: w.since)[:LONGEST]
@@ -103,6 +115,7 @@ def load_overview(sites: list[Site], *, refresh: bool = False) -> Overview:
         sites=site_rows,
         total=total_row(site_rows, hours) if len(site_rows) > 1 else None,
         agents=agent_rows,
+        people=person_rows(agent_rows, directory),
         mailboxes=mailbox_rows,
         products=product_rows,
         longest=longest,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 
@@ -13,6 +13,9 @@ from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.models import Agent, Ticket
 from dashboard.sites.models import Site
 from dashboard.tickets.query import InboxQuery
+
+if TYPE_CHECKING:
+    from dashboard.queues.people import PersonRow
 
 
 @dataclass
@@ -91,11 +94,14 @@ class Overview:
     thresholds: list[int]
     sites: list[SiteRow]
     total: SiteRow | None
-    agents: list[AgentRow]
+    agents: list[AgentRow]  # one per agent of each site
     mailboxes: list[GroupRow]
     products: list[GroupRow]
     longest: list[LongWait]
     reconnect: list[Site]
+    # "By agent": one row per person across sites (queues/people.py), with the agents' rows
+    # above as its breakdown.
+    people: list[PersonRow] = field(default_factory=list)
 
     @property
     def groups(self) -> list[tuple[str, list[GroupRow], str]]:

@@ -19,6 +19,7 @@ from dashboard.fluent.reports import (
 from dashboard.fluent.tickets import ticket_count, ticket_list
 from dashboard.queues.waiting import waiting_scan
 from dashboard.sites.models import Site
+from dashboard.tickets import people
 from dashboard.tickets.query import InboxQuery
 
 REPORTS_PERMISSION = "fst_view_all_reports"
@@ -53,7 +54,7 @@ def plan_site(
     agents = essentials.agents
     if limited:
         # Other agents' tickets are hidden from this user: their rows would read 0.
-        agents = [a for a in agents if a.id == site.agent_person_id]
+        agents = [a for a in agents if a.id == people.mine_agent_id(site)]
     plan = Plan(site, essentials, agents, reports=site.can(REPORTS_PERMISSION))
     pk = site.pk
     calls = plan.calls

@@ -20,6 +20,7 @@ from dashboard.reports.query import ReportQuery
 from dashboard.reports.sources import SiteFilters, recent_tickets
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
+from dashboard.tickets.people import mine_agent_id
 
 
 @dataclass
@@ -60,11 +61,11 @@ def load_mine(*, sites: list[Site], query: ReportQuery, today: date, refresh: bo
             end=query.end,
             refresh=refresh,
         )
-        if site.agent_person_id:
+        if mine_agent_id(site):
             calls[(site.pk, "tickets")] = partial(
                 recent_tickets,
                 client,
-                filters=SiteFilters(agent_id=site.agent_person_id),
+                filters=SiteFilters(agent_id=mine_agent_id(site)),
                 since=query.start,
                 zone=site_zone(site.timezone),
                 refresh=refresh,

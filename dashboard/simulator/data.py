@@ -308,8 +308,12 @@ def build_store(
     hostile: bool,
     admin_username: str = ADMIN_USERNAME,
     admin_password: str = ADMIN_APP_PASSWORD,
+    staff_domain: str | None = None,
 ) -> Store:
-    """Build the whole site from the seed; the same arguments always give the same rows."""
+    """Build the whole site from the seed; the same arguments always give the same rows.
+
+    The staff's emails are on the site's own domain, or on ``staff_domain``: sites given the
+    same one share a team, each agent the same person (same email) on each of them."""
     rng = random.Random(seed)
     now = now.astimezone(UTC).replace(microsecond=0)
     slug = slugify(name)
@@ -318,7 +322,8 @@ def build_store(
     store = Store(site_name=name, domain=domain, now=now)
     installed = now - timedelta(days=75)
 
-    _build_agents(store, rng, admin_username, admin_password, installed)
+    staff = staff_domain or domain
+    _build_agents(store, rng, admin_username, admin_password, installed, staff)
     _build_settings(store, brand, domain, installed)
     _build_customers(store, rng, customers, installed)
     _build_tickets(store, rng, tickets, now)
@@ -326,14 +331,19 @@ def build_store(
     # Attachments are placed after everything else and draw nothing from the seed's random
     # stream, so every other row stays as it was before files existed.
     seed_files(store)
-    _add_nameless_agent(store, installed)
+    _add_nameless_agent(store, installed, staff)
     if hostile:
         _inject_hostile(store)
     return store
 
 
 def _build_agents(
-    store: Store, rng: random.Random, admin_username: str, admin_password: str, at: datetime
+    store: Store,
+    rng: random.Random,
+    admin_username: str,
+    admin_password: str,
+    at: datetime,
+    staff_domain: str,
 ) -> None:
     specs = [
         (admin_username, "Alex", "Admin", "admin", None, "administrator", ADMIN_PERMISSIONS),
@@ -342,7 +352,7 @@ def _build_agents(
         ("priya", "Priya", "Nair", "priya.agent", "Billing Specialist", "agent", None),
     ]
     for pid, (username, first, last, local, title, role, perms) in enumerate(specs, start=1):
-        email = f"{local}@{store.domain}"
+        email = f"{local}@{staff_domain}"
         limited = username == "maria"
         if perms is None:
             perms = LIMITED_PERMISSIONS if limited else AGENT_PERMISSIONS
@@ -376,14 +386,14 @@ def _build_agents(
     )
 
 
-def _add_nameless_agent(store: Store, at: datetime) -> None:
+def _add_nameless_agent(store: Store, at: datetime, staff_domain: str) -> None:
     """An agent whose WordPress user has no first or last name, as on the real second site:
     the plugin then gives `""` names everywhere and only /agents, /me and ticket rows carry an
     email. Added last, with a password derived from the domain, so the seeded random data and
     every other id stay as they were."""
     pid = store.next_person_id
     store.next_person_id += 1
-    email = f"sam.agent@{store.domain}"
+    email = f"sam.agent@{staff_domain}"
     store.persons[pid] = person_row(pid, "", "", email, "agent", at, title=None)
     digest = hashlib.sha256(f"nameless:{store.domain}".encode()).hexdigest()
     store.users["sam"] = User(

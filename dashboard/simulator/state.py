@@ -72,8 +72,10 @@ class SiteState:
         now: datetime | None = None,
         admin_username: str = ADMIN_USERNAME,
         admin_password: str = ADMIN_APP_PASSWORD,
+        staff_domain: str | None = None,
     ) -> None:
         self.seed = seed
+        self.staff_domain = staff_domain
         self.name = name
         self.crm_enabled = crm
         self.support_enabled = support
@@ -118,6 +120,7 @@ class SiteState:
             hostile=self.hostile,
             admin_username=self._admin[0],
             admin_password=self._admin[1],
+            staff_domain=self.staff_domain,
         )
 
     @property
@@ -271,6 +274,27 @@ class SiteState:
             ids = sorted(sorted(tickets), key=sort_key, reverse=descending)
         self._sort_cache[key] = (self._store.version, ids)
         return ids
+
+    def edit_agent(
+        self,
+        person_id: int,
+        *,
+        email: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+    ) -> None:
+        """Change an agent as WordPress would after their profile was edited: the Fluent
+        Support person and the WordPress user behind it (until the next reset). Gives two sites
+        the same person under different ids and names."""
+        changes = {"email": email, "first_name": first_name, "last_name": last_name}
+        changes = {key: value for key, value in changes.items() if value is not None}
+        with self.lock:
+            self._store.persons[person_id].update(changes)
+            for user in self._store.users.values():
+                if user.person_id == person_id:
+                    for key, value in changes.items():
+                        setattr(user, key, value)
+            self.touch()
 
     def touch(self) -> None:
         """Record that data changed (invalidates cached sort orders)."""

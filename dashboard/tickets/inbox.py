@@ -25,7 +25,7 @@ from dashboard.fluent.tickets import ticket_bulk
 from dashboard.pagecache import cached_page
 from dashboard.sites.models import TeamSite
 from dashboard.sites.services import client_for
-from dashboard.tickets import listing
+from dashboard.tickets import listing, people
 from dashboard.tickets.counts import load_counts
 from dashboard.tickets.merging import InboxPage, parse_cursor
 from dashboard.tickets.query import SORT_CHOICES, STATUS_TABS, InboxQuery
@@ -39,13 +39,20 @@ from dashboard.workflow.ui import (
 )
 
 
-def _context(request: HttpRequest, query: InboxQuery, page: InboxPage) -> dict:
+def _context(
+    request: HttpRequest, query: InboxQuery, page: InboxPage, directory: people.Directory
+) -> dict:
     sites = user_sites(request)
+    directory.name_rows(page.rows)
     return {
         "query": query,
         "page": page,
         "sites": sites,
         "site": next((s for s in sites if s.pk == query.site_id), None),
+        # One choice per person (of the chosen site, or of every site), named by their key.
+        "agent_choices": directory.choices(query.site_id),
+        "person": directory.chosen(query.agent, query.site_id),
+        "unread_sites": directory.unread,
         # Rows name their site only where the list mixes sites.
         "site_column": query.site_id is None,
         "status_tabs": STATUS_TABS,
@@ -93,6 +100,9 @@ def hide_snoozed(request: HttpRequest, page: InboxPage) -> None:
 @cached_page("tickets", "reference", "workflow")
 def inbox(request: HttpRequest) -> HttpResponse:
     query = InboxQuery.from_params(request.GET, user_sites(request))
+    if people.is_person_key(query.agent):
+        # Each site is filtered by its own id for the person: learn the ids nothing remembers.
+        people.load(user_sites(request))
     cursor = request.GET.get("cursor", "")[:500]
     shown = _shown(request.GET.get("shown")) if not cursor else 0
     with meanwhile(partial(read_ahead, request)):
@@ -106,7 +116,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     listed = sum(parse_cursor(cursor, user_sites(request)).values()) + len(page.rows)
     hide_snoozed(request, page)
     attach_sla(request, page.rows)
-    context = _context(request, query, page)
+    context = _context(request, query, page, _directory(request, query, page))
     context["snoozed"] = sleeping_count(request)  # the sidebar's count
     if not context["sites"]:
         # The empty inbox points an agent at the team's sites to connect, an admin at adding one.
@@ -124,12 +134,24 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "tickets/inbox.html", context, status=status)
 
 
+def _directory(request: HttpRequest, query: InboxQuery, page: InboxPage) -> people.Directory:
+    """The people of the user's sites for the filter, bulk assign and the rows' labels: what is
+    remembered of each site's agents, and the reference data a one-site list read anyway. The
+    list itself asks no site for them (see ``counts`` for a site nothing is remembered of)."""
+    known = {query.site_id: page.essentials.agents} if page.essentials else None
+    return people.load(user_sites(request), known=known, read_missing=False)
+
+
 @require_GET
 @cached_page("tickets")
 def counts(request: HttpRequest) -> HttpResponse:
     """Tab and sidebar counts, swapped into place out of band after the list has shown."""
     query = InboxQuery.from_params(request.GET, user_sites(request))
     sites = user_sites(request)
+    # A site whose agents nothing remembers (connected since, or unused for a week) has them
+    # read here, after the list has shown, rather than by the list: the next list offers its
+    # people. Remembered sites cost nothing.
+    people.load(sites)
     context = {"counts": load_counts(sites, query), "sites": sites}
     return render(request, "tickets/inbox.html#counts", context)
 
@@ -163,7 +185,12 @@ class BulkForm(forms.Form):
         ("delete", "Delete"),
     ]
     action = forms.ChoiceField(choices=ACTIONS)
-    agent = forms.IntegerField(required=False, min_value=1)
+    # A person (people.py): on each site, that site's agent id for them is assigned.
+    agent = forms.RegexField(
+        required=False,
+        regex=rf"^{people.KEY_PATTERN}$",
+        error_messages={"invalid": "Choose an agent from the list."},
+    )
     tag = forms.IntegerField(required=False, min_value=1)
     confirm = forms.BooleanField(required=False)
     next = forms.CharField(required=False, max_length=2000)
@@ -186,7 +213,7 @@ class BulkForm(forms.Form):
         data["t"] = self._selected()
         if not data["t"]:
             raise forms.ValidationError("Select at least one ticket.")
-        if data.get("action") == "assign_agent" and not data.get("agent"):
+        if data.get("action") == "assign_agent" and not data.get("agent") and not self.errors:
             self.add_error("agent", "Choose an agent.")
         if data.get("action") == "add_tag" and not data.get("tag"):
             self.add_error("tag", "Choose a tag.")
@@ -199,34 +226,30 @@ def _back(request: HttpRequest, raw: str) -> str:
     return reverse("tickets:inbox")
 
 
-def _bulk_calls(form: BulkForm) -> tuple[dict, list[str]]:
+def _bulk_calls(form: BulkForm, person: people.Person | None) -> tuple[dict, list[str]]:
+    """One bulk call per site, and what was not asked of a site (and why), per site."""
     action = form.cleaned_data["action"]
-    calls, skipped = {}, []
+    calls, refused = {}, []
     for site_id, ticket_ids in form.cleaned_data["t"].items():
         site = form.sites[site_id]
         client = client_for(site)
+        numbers = ", ".join(f"#{t}" for t in ticket_ids)
         if action == "close":
             call = partial(ticket_bulk, client, action="close_tickets", ticket_ids=ticket_ids)
         elif action == "delete":
             call = partial(ticket_bulk, client, action="delete_tickets", ticket_ids=ticket_ids)
-        elif action == "assign_me":
-            if not site.agent_person_id:
-                skipped.append(f"{site.label}: you are not an agent there.")
+        elif action in ("assign_me", "assign_agent"):
+            # Each site knows the person by its own agent id.
+            if action == "assign_me":
+                agent_id = people.mine_agent_id(site)
+            else:
+                agent_id = people.agent_id_on(site, person.key) if person else None
+            if not agent_id:
+                who = "you are" if action == "assign_me" else f"{person.name} is"
+                refused.append(f"{site.label}: not assigned ({numbers}): {who} not an agent there.")
                 continue
             call = partial(
-                ticket_bulk,
-                client,
-                action="assign_agent",
-                ticket_ids=ticket_ids,
-                agent_id=site.agent_person_id,
-            )
-        elif action == "assign_agent":
-            call = partial(
-                ticket_bulk,
-                client,
-                action="assign_agent",
-                ticket_ids=ticket_ids,
-                agent_id=form.cleaned_data["agent"],
+                ticket_bulk, client, action="assign_agent", ticket_ids=ticket_ids, agent_id=agent_id
             )
         else:
             call = partial(
@@ -237,7 +260,7 @@ def _bulk_calls(form: BulkForm) -> tuple[dict, list[str]]:
                 tag_ids=[form.cleaned_data["tag"]],
             )
         calls[site_id] = call
-    return calls, skipped
+    return calls, refused
 
 
 @require_POST
@@ -260,9 +283,15 @@ def bulk(request: HttpRequest) -> HttpResponse:
             "tickets/bulk_confirm.html",
             {"form": form, "count": count, "selected": request.POST.getlist("t"), "back": back},
         )
-    calls, skipped = _bulk_calls(form)
+    # Assigning a person needs their id on every site chosen, remembered or read.
+    directory = people.load(sites, read_missing=form.cleaned_data["action"] == "assign_agent")
+    person = directory.person(form.cleaned_data.get("agent") or "")
+    if form.cleaned_data["action"] == "assign_agent" and person is None:
+        messages.error(request, "That agent is not on your sites any more; choose another.")
+        return _after_bulk(request, back)
+    calls, refused = _bulk_calls(form, person)
     outcomes = run_parallel(calls)
-    names = _bulk_names(form, outcomes)
+    names = _bulk_names(form, outcomes, person)
     for site_id, outcome in outcomes.items():
         site, ticket_ids = form.sites[site_id], selected[site_id]
         numbers = ", ".join(f"#{t}" for t in ticket_ids)
@@ -275,25 +304,24 @@ def bulk(request: HttpRequest) -> HttpResponse:
             messages.error(
                 request, f"{site.label}: not changed ({numbers}): {outcome.error.message}"
             )
-    for note in skipped:
-        messages.warning(request, note)
+    for note in refused:
+        messages.error(request, note)
     return _after_bulk(request, back)
 
 
-def _bulk_names(form: BulkForm, outcomes: dict) -> dict[str, str]:
-    """The chosen agent's and tag's names, for our own message: an agent or tag id belongs to
-    one site, so these actions only come from a one-site list."""
+def _bulk_names(form: BulkForm, outcomes: dict, person: people.Person | None) -> dict[str, str]:
+    """The chosen person's and tag's names, for our own message: a tag id belongs to one site,
+    so adding a tag only comes from a one-site list."""
     action = form.cleaned_data["action"]
-    if action not in ("assign_agent", "add_tag") or len(outcomes) != 1:
+    if action == "assign_agent":
+        return {"agent": person.name} if person else {}
+    if action != "add_tag" or len(outcomes) != 1:
         return {}
     (site_id,) = outcomes
     try:
         essentials = essentials_get(client_for(form.sites[site_id]))
     except UpstreamError:
         return {}
-    if action == "assign_agent":
-        agent = essentials.agent(form.cleaned_data["agent"])
-        return {"agent": agent.name} if agent else {}
     tag = next((t for t in essentials.tags if t.id == form.cleaned_data["tag"]), None)
     return {"tag": tag.title} if tag else {}
 
@@ -334,6 +362,7 @@ def _after_bulk(request: HttpRequest, back: str) -> HttpResponse:
     query = InboxQuery.from_params(params, user_sites(request))
     page = listing.load(user_sites(request), query, refresh=_refresh(request))
     attach_sla(request, page.rows)
-    response = render(request, "tickets/inbox.html#results", _context(request, query, page))
+    context = _context(request, query, page, _directory(request, query, page))
+    response = render(request, "tickets/inbox.html#results", context)
     response["HX-Trigger"] = "ticketUpdated"
     return response

@@ -14,6 +14,7 @@ from django.http import QueryDict
 
 from dashboard.fluent.tickets import PRIORITIES, SORTS, STATUS_TYPES, TicketQuery
 from dashboard.sites.models import Site
+from dashboard.tickets import people
 
 # The plugin's own page size: a page of the inbox is one page of each site.
 PER_PAGE = 15
@@ -43,7 +44,9 @@ class InboxForm(forms.Form):
     # A site's slug (a number: a connection's id, from links made before sites were the team's).
     site = forms.RegexField(required=False, regex=r"^[a-z0-9][a-z0-9-]{0,49}$")
     status = forms.ChoiceField(required=False, choices=[(s, s) for s in STATUS_TYPES])
-    agent = forms.RegexField(required=False, regex=r"^(me|unassigned|\d{1,9})$")
+    agent = forms.RegexField(
+        required=False, regex=rf"^(me|unassigned|\d{{1,9}}|{people.KEY_PATTERN})$"
+    )
     priority = forms.ChoiceField(required=False, choices=[(p, p) for p in PRIORITIES])
     mailbox = forms.IntegerField(required=False, min_value=1, max_value=10**9)
     product = forms.IntegerField(required=False, min_value=1, max_value=10**9)
@@ -67,7 +70,9 @@ class InboxQuery:
     # How the URL names the site: its slug (the same for every agent). Set with site_id.
     site_slug: str = ""
     status: str = "open"
-    agent: str = ""  # "", "me", "unassigned", or an agent id of the chosen site
+    # "", "me", "unassigned", a person's key (see people.py: one person across sites), or an
+    # agent id of the chosen site.
+    agent: str = ""
     priority: str = ""
     mailbox_id: int | None = None
     product_id: int | None = None
@@ -147,10 +152,15 @@ class InboxQuery:
         """The upstream query for one site, or None when the filter cannot match there
         (e.g. "assigned to me" on a site where the user is not an agent)."""
         agent = self.agent
-        if agent == "me":
-            if not site.agent_person_id:
+        if agent == "me" or people.is_person_key(agent):
+            # Each site has its own ids for the same person; a site where they are no agent
+            # cannot match.
+            agent_id = (
+                people.mine_agent_id(site) if agent == "me" else people.agent_id_on(site, agent)
+            )
+            if not agent_id:
                 return None
-            agent = str(site.agent_person_id)
+            agent = str(agent_id)
         overdue = self.sort == OVERDUE
         return TicketQuery(
             # A sort only orders the tickets of the chosen tab: it never changes which they are.

@@ -33,8 +33,8 @@ from dashboard.formatting import html_to_markdown
 from dashboard.pagecache import cached_page, one_time_token
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
+from dashboard.tickets import people, previews
 from dashboard.tickets import presence as viewing
-from dashboard.tickets import previews
 from dashboard.tickets.conversation import Message, conversation, newest_id
 from dashboard.tickets.forms import EditForm
 from dashboard.tickets.links import thread_url
@@ -104,13 +104,20 @@ def context(
     query, from_qs = origin(request)
     if thread is not None:
         previews.remember_thread(site.pk, thread)
-    me = essentials.agent(site.agent_person_id) if essentials else None
+    mine_id = people.mine_agent_id(site)
+    if essentials is not None:
+        # Agents named as the person they are across the user's sites (remembered: no call).
+        directory = people.load(
+            user_sites(request), known={site.pk: essentials.agents}, read_missing=False
+        )
+        directory.name(site.pk, [*essentials.agents, thread.ticket.agent if thread else None])
+    me = essentials.agent(mine_id) if essentials else None
     ticket = thread.ticket if thread else TicketRef(id=ticket_id)
     last_seen = newest_id(thread) if thread else 0
     viewers = [
         viewer
         for viewer in (thread.ticket.live_activity if thread else [])
-        if not me or viewer.name != me.name
+        if not me or viewer.name != me.own_name
     ]
     return {
         "site": site,
@@ -121,6 +128,7 @@ def context(
         "images_prefix": _images_prefix(request),
         "essentials": essentials,
         "me": me,
+        "mine_id": mine_id,
         "viewers": viewers,
         "last_seen": last_seen,
         "from_qs": from_qs,

@@ -17,6 +17,7 @@ from dashboard.fluent.tickets import TicketQuery, ticket_count, ticket_list
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 from dashboard.tickets.links import thread_url
+from dashboard.tickets.people import mine_agent_id
 from dashboard.workflow import sla
 
 # Tickets listed for notifications: the user's open tickets with the latest activity.
@@ -24,13 +25,13 @@ DETAIL_LIMIT = 50
 
 
 def _counted(sites: list[Site]) -> list[Site]:
-    return [site for site in sites if site.agent_person_id and not site.needs_reconnect]
+    return [site for site in sites if mine_agent_id(site) and not site.needs_reconnect]
 
 
 def waiting_queries(site: Site) -> dict[str, TicketQuery]:
     return {
         who: TicketQuery(status_type="open", waiting=True, agent=agent)
-        for who, agent in (("mine", str(site.agent_person_id)), ("unassigned", "unassigned"))
+        for who, agent in (("mine", str(mine_agent_id(site))), ("unassigned", "unassigned"))
     }
 
 
@@ -85,7 +86,7 @@ def my_tickets(sites: list[Site], *, refresh: bool = False) -> list[Mine]:
         site.pk: partial(
             ticket_list,
             client_for(site),
-            query=TicketQuery(status_type="open", agent=str(site.agent_person_id)),
+            query=TicketQuery(status_type="open", agent=str(mine_agent_id(site))),
             per_page=DETAIL_LIMIT,
             refresh=refresh,
         )

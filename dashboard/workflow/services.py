@@ -25,6 +25,7 @@ from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.tickets import TicketQuery, WholeList, ticket_list_whole
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
+from dashboard.tickets.people import mine_agent_id
 from dashboard.user_generation import bump_user_generation
 from dashboard.workflow import sla
 from dashboard.workflow.models import SavedReply, SlaPolicy, Snooze
@@ -56,7 +57,7 @@ def placeholder_values(user, site: Site, ticket_id: int | None, ticket: Ticket |
     user as they appear on that site; the ticket's own agent only counts when it is them."""
     customer = ticket.customer if ticket else None
     agent_name = ""
-    if ticket and ticket.agent and ticket.agent.id == site.agent_person_id:
+    if ticket and ticket.agent and ticket.agent.id == mine_agent_id(site):
         agent_name = ticket.agent.first_name
     agent_name = agent_name or first_word(site.display_name) or user.first_name
     customer_name = ""

@@ -119,3 +119,44 @@ def test_the_inbox_works_on_a_phone(acme, academy, sim, logged_in_page):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"page scrolls sideways ({width}px)"
     shot(page, "phone")
+
+
+def test_one_person_across_sites_filters_and_takes_tickets_on_both(
+    acme, academy, sim, priya, logged_in_page, live_server
+):
+    page = logged_in_page
+    # The first list's counts learn each site's agents; the next list offers their people.
+    expect(page.locator("#count-status-open")).not_to_contain_text("00")
+    page.goto(f"{live_server.url}/?agent=unassigned")
+    choices = page.locator("#f-agent option", has_text="Priya")
+    expect(choices).to_have_text(["Priya N."])
+
+    # One ticket of each site, unassigned, given to her: each site gets its own id for her.
+    picked = []
+    for site in (acme, academy):
+        box = page.locator(f'.row-check[value^="{site.pk}:"]').first
+        picked.append(box.get_attribute("value"))
+        box.click()
+    page.locator("#bulk-action").select_option("assign_agent")
+    page.locator("#bulk-agent").select_option(label="Priya N.")
+    page.get_by_role("button", name="Apply to selected").click()
+    expect(page.locator(".flash-success")).to_have_count(2)
+    shot(page, "assigned-to-a-person")
+    by_site = {acme.pk: (sim.acme, 4), academy.pk: (sim.academy, 3)}
+    for key in picked:
+        site_id, ticket_id = map(int, key.split(":"))
+        sim_site, agent_id = by_site[site_id]
+        assert sim_site.site.tickets[ticket_id]["agent_id"] == agent_id
+
+    # Filtering by her lists her tickets of both sites, those two among them.
+    page.locator("#f-agent").select_option(label="Priya N.")
+    expect(page).to_have_url(re.compile(r"agent=p-[0-9a-f]{10}"))
+    mine = sum(
+        1
+        for entry, agent_id in ((sim.acme, 4), (sim.academy, 3))
+        for t in entry.site.tickets.values()
+        if t["status"] in ("new", "active") and t["agent_id"] == agent_id
+    )
+    expect(page.locator("#results")).to_have_attribute("data-total", str(mine))
+    expect(page.locator(".row-agent", has_text="Priya Nair")).to_have_count(0)
+    shot(page, "filtered-by-a-person")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from dashboard.fluent.tickets import ticket_reopen
 from dashboard.sites.services import client_for
-from tests.queues.helpers import Expected
+from tests.queues.helpers import Expected, is_open
 
 SHOTS = Path("/tmp/shots/queues")
 
@@ -110,3 +110,40 @@ def test_the_figures_refresh_every_minute_while_the_tab_is_visible(
         set_hidden(page, False)
     expect(open_figure).to_have_text(str(want))
     assert len(refreshes) == 3
+
+
+def test_a_person_on_two_sites_is_one_row_whose_sites_open_on_demand(
+    logged_in_page, live_server, sim, acme, academy, priya
+):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = logged_in_page
+    open_on = {
+        "Acme Store": sum(
+            1 for t in sim.acme.site.tickets.values() if t["agent_id"] == 4 and is_open(t)
+        ),
+        "Acme Academy": sum(
+            1 for t in sim.academy.site.tickets.values() if t["agent_id"] == 3 and is_open(t)
+        ),
+    }
+    page.goto(f"{live_server.url}/queues/")
+    agents = page.locator(".queues-agents")
+    priya_rows = agents.locator(":scope > tbody > tr", has=page.get_by_text("Priya N.", exact=True))
+    expect(priya_rows).to_have_count(1)
+    expect(agents.get_by_text("Priya Nair")).to_have_count(0)
+    row = priya_rows.first
+    expect(row.locator(':scope > [data-figure="open"] a')).to_have_text(str(sum(open_on.values())))
+
+    # Her sites are one click away, each with its own figures.
+    breakdown = row.locator(".person-breakdown")
+    expect(breakdown).to_be_hidden()
+    row.get_by_text("2 sites").click()
+    expect(breakdown).to_be_visible()
+    for label, count in open_on.items():
+        part = breakdown.locator("tr", has=page.get_by_role("rowheader", name=label))
+        expect(part.locator('[data-figure="open"] a')).to_have_text(str(count))
+    page.screenshot(path=str(SHOTS / "queues-person.png"), full_page=True)
+
+    # Her summed figure opens the inbox at her tickets on both sites.
+    row.locator(':scope > [data-figure="open"] a').click()
+    expect(page.locator("[data-total]")).to_have_attribute("data-total", str(sum(open_on.values())))
+    expect(page.locator("#f-agent option:checked")).to_have_text("Priya N.")

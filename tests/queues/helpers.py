@@ -94,12 +94,14 @@ class Shown:
 class FigureReader(HTMLParser):
     """Collects every figure cell (``td[data-figure]``) with the row key it belongs to."""
 
-    ROW_KEYS = ("data-site", "data-agent", "data-mailbox", "data-product")
+    # A person's row (``data-person``) holds the table of their sites (``data-agent`` rows):
+    # rows nest, so the row a figure belongs to is the innermost one open.
+    ROW_KEYS = ("data-site", "data-person", "data-agent", "data-mailbox", "data-product")
 
     def __init__(self) -> None:
         super().__init__()
         self.figures: list[Shown] = []
-        self._row = ""
+        self._rows: list[str] = []
         self._column = ""
         self._href = ""
         self._title = ""
@@ -109,8 +111,8 @@ class FigureReader(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
         if tag == "tr":
-            self._row = next(
-                (f"{key[5:]}:{found[key]}" for key in self.ROW_KEYS if key in found), ""
+            self._rows.append(
+                next((f"{key[5:]}:{found[key]}" for key in self.ROW_KEYS if key in found), "")
             )
         elif tag == "td" and "data-figure" in found:
             self._column = found["data-figure"] or ""
@@ -126,8 +128,11 @@ class FigureReader(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "td" and self._text is not None:
             text = " ".join("".join(self._text).split())
-            self.figures.append(Shown(self._row, self._column, text, self._href, self._title))
+            row = self._rows[-1] if self._rows else ""
+            self.figures.append(Shown(row, self._column, text, self._href, self._title))
             self._text = None
+        elif tag == "tr" and self._rows:
+            self._rows.pop()
 
 
 def shown(html: str) -> list[Shown]:

@@ -73,6 +73,31 @@ def test_site_name_drives_domain_and_mailboxes() -> None:
     assert site.store.mailboxes[1]["name"] == "Acme Support"
 
 
+def test_sites_given_one_staff_domain_share_their_team() -> None:
+    store = SimulatedSite(seed=1, name="Acme Store", now=NOW, staff_domain="acme.test")
+    academy = SimulatedSite(seed=2, name="Acme Academy", now=NOW, staff_domain="acme.test")
+    emails = [{a["email"] for a in site.agents.values()} for site in (store, academy)]
+    assert emails[0] == emails[1] and "admin@acme.test" in emails[0]
+    assert academy.users["admin"].email == "admin@acme.test"
+    # Everything else stays the site's own, and the seed is unchanged.
+    assert academy.store.mailboxes[1]["settings"]["admin_email_address"].endswith(
+        "@acme-academy.test"
+    )
+    plain = SimulatedSite(seed=2, name="Acme Academy", now=NOW)
+    assert [t["title"] for t in plain.tickets.values()] == [
+        t["title"] for t in academy.tickets.values()
+    ]
+
+
+def test_an_edited_agent_answers_with_the_new_profile_until_reset() -> None:
+    site = SimulatedSite(seed=1, now=NOW)
+    site.edit_agent(3, email="t@example.test", first_name="Thomas")
+    assert site.agents[3]["email"] == site.users["tom"].email == "t@example.test"
+    assert site.agents[3]["first_name"] == "Thomas" and site.agents[3]["last_name"] == "Becker"
+    site.reset()
+    assert site.agents[3]["email"] == "tom.agent@acme-store.test"
+
+
 def test_crm_has_shared_emails_and_a_near_miss_trap() -> None:
     site = SimulatedSite(seed=1, now=NOW)
     customer_emails = {p["email"] for p in site.customers.values()}

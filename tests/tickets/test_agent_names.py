@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from dashboard.tickets.people import email_key
 from tests.conftest import connect
 from tests.tickets.test_thread import ticket_where, url
 
@@ -24,7 +25,7 @@ def give_tickets(sim_site, agent_id: int, count: int = 2) -> list[int]:
     return ids
 
 
-def option_text(html: str, select_id: str, value: int) -> str:
+def option_text(html: str, select_id: str, value: int | str) -> str:
     select = re.search(rf'<select[^>]*id="{select_id}".*?</select>', html, re.S).group(0)
     return re.search(rf'<option value="{value}"[^>]*>([^<]*)<', select).group(1).strip()
 
@@ -35,8 +36,9 @@ def test_nameless_agent_is_named_by_email_in_every_list(agent_client, user, sim,
     ticket_ids = give_tickets(sim.acme, agent["id"])
     site = connect(user, sim.acme, username=username)
     inbox = agent_client.get(f"/?site={site.slug}").content.decode()
-    assert option_text(inbox, "f-agent", agent["id"]) == agent["email"]
-    assert option_text(inbox, "bulk-agent", agent["id"]) == agent["email"]
+    # The dropdowns offer people, named in the URL by their key.
+    assert option_text(inbox, "f-agent", email_key(agent["email"])) == agent["email"]
+    assert option_text(inbox, "bulk-agent", email_key(agent["email"])) == agent["email"]
     assert f"#{agent['id']}<" not in inbox
     thread = agent_client.get(url("thread", site, ticket_ids[0])).content.decode()
     assert agent["email"] in thread and f"#{agent['id']}<" not in thread
@@ -52,7 +54,7 @@ def test_without_the_agents_list_the_email_comes_from_their_tickets(agent_client
     give_tickets(sim.acme, agent["id"])
     site = connect(user, sim.acme, username="tom")
     inbox = agent_client.get(f"/?site={site.slug}").content.decode()
-    assert option_text(inbox, "f-agent", agent["id"]) == agent["email"]
+    assert option_text(inbox, "f-agent", email_key(agent["email"])) == agent["email"]
     assert sim.acme.site.count(route="/fluent-support/v2/agents") == 0
 
 
@@ -90,3 +92,24 @@ def test_a_learned_email_outlives_the_reference_data(user, sim):
     assert sim.acme.site.count(route="/fluent-support/v2/tickets/ticket-essentials") == 1
     assert sim.acme.site.count(route="/fluent-support/v2/agents") == 0
     assert sim.acme.site.count(route="/fluent-support/v2/me") == 0
+
+
+def test_every_agent_has_an_email_learned_once_a_day(user, sim):
+    # The email tells which agents of different sites are one person: /me and (for those who
+    # may read it) /agents are read once, then remembered with the site's agents.
+    from dashboard.fluent.reference import essentials_get, remembered_agents
+    from dashboard.sites.services import client_for
+
+    site = connect(user, sim.acme)
+    client = client_for(site)
+    first = essentials_get(client)
+    want = {a["id"]: a["email"] for a in sim.acme.site.agents.values()}
+    assert {a.id: a.email for a in first.agents} == want
+    client.session.cache.clear()
+    sim.acme.site.clear_log()
+    again = essentials_get(client)
+    assert {a.id: a.email for a in again.agents} == want
+    assert sim.acme.site.count() == 1  # the essentials only
+    known = remembered_agents([site.cache_key])[site.cache_key]
+    assert {a.id: a.email for a in known.agents} == want
+    assert known.me_email == sim.acme.site.users["admin"].email

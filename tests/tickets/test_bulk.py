@@ -7,6 +7,7 @@ import re
 
 from django.urls import reverse
 
+from dashboard.tickets.people import email_key
 from tests.tickets.test_inbox import row_keys
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -65,7 +66,7 @@ def test_bulk_assign_says_how_many_changed_and_names_the_agent(agent_client, acm
         reverse("tickets:bulk"),
         {
             "action": "assign_agent",
-            "agent": nameless["id"],
+            "agent": email_key(nameless["email"]),
             "t": [f"{acme.pk}:{i}" for i in ids],
             "next": f"/?site={acme.slug}",
         },

@@ -24,11 +24,14 @@ from dashboard.simulator import SimulatedSite, SimulatorServer
 from dashboard.sites.models import TeamSite
 from dashboard.sites.services import site_connect, team_site_remove
 
+# One support team works both sites, with one email each: every agent is one person across
+# them (one row in Queues, one choice in the filters).
 DEMO_SITES = [
-    {"seed": 1, "name": "Acme Store", "crm": True, "tickets": 150},
+    {"seed": 1, "name": "Acme Store", "crm": True, "tickets": 150, "staff_domain": "acme.test"},
     {
         "seed": 2,
         "name": "Acme Academy",
+        "staff_domain": "acme.test",
         "crm": True,
         "tickets": 60,
         "customers": 35,
