@@ -89,7 +89,7 @@ def test_a_site_where_the_person_is_no_agent_is_left_out_with_a_note(agent_clien
 
 def test_one_site_list_offers_only_that_sites_people(agent_client, acme, academy, priya):
     first_visit(agent_client)
-    html = agent_client.get(f"/?site={acme.pk}").content.decode()
+    html = agent_client.get(f"/?site={acme.slug}").content.decode()
     labels = [label for value, label in options(html, "f-agent") if value.startswith("p-")]
     assert len(labels) == 5 and "Priya N." in labels
 
@@ -240,7 +240,7 @@ def test_people_cost_no_call_once_the_sites_agents_are_known(agent_client, sim, 
 
 def test_a_link_by_one_sites_agent_id_shows_that_person_chosen(agent_client, sim, acme):
     # The queues' per-site figures and older links name the site's agent id.
-    html = agent_client.get(f"/?site={acme.pk}&agent=3").content.decode()
+    html = agent_client.get(f"/?site={acme.slug}&agent=3").content.decode()
     assert total(html) == len(open_ids(sim.acme, agent_id=3))
     tom = email_key("tom.agent@acme-store.test")
     assert f'<option value="{tom}" selected>Tom Becker</option>' in html
