@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from dashboard.accounts.roles import ADMIN, set_role
+from dashboard.accounts.roles import ADMIN, AGENT, set_role
 from dashboard.simulator import SimulatedSite, SimulatorServer
 from dashboard.sites.models import TeamSite
 from dashboard.sites.services import site_connect, team_site_remove
@@ -83,6 +83,15 @@ class Command(BaseCommand):
                     app_password=server.site.users["admin"].app_password,
                 )
                 self.stdout.write(f"Simulated site {server.site.name}: {server.base_url}")
+            self._second_agent()
+            maria = servers[0].site.users.get("maria")
+            if maria is not None:
+                # Simulated credentials only: the demo's sites are made up on every start.
+                self.stdout.write(
+                    f"A second agent: log in as sam / sam, open a link to a ticket and connect "
+                    f"{servers[0].site.name} as WordPress user maria, Application Password "
+                    f"{maria.app_password}"
+                )
             self.stdout.write(
                 self.style.SUCCESS(
                     f"\nSupport Dashboard: http://127.0.0.1:{port}/  (log in as demo / demo)\n"
@@ -124,6 +133,17 @@ class Command(BaseCommand):
         # A superuser passes every check anyway; the group shows them as Admin on the Team page.
         set_role(user, ADMIN)
         return user
+
+
+    def _second_agent(self) -> None:
+        """An Agent with no site connected yet, to try a shared link as a teammate would."""
+        users = get_user_model()
+        sam, _created = users.objects.get_or_create(
+            username="sam", defaults={"first_name": "Sam", "last_name": "Kim"}
+        )
+        sam.set_password("sam")
+        sam.save()
+        set_role(sam, AGENT)
 
 
 DEMO_PORT_VARIABLE = "DASHBOARD_DEMO_PORT"
