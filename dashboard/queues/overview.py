@@ -64,6 +64,7 @@ class AgentRow:
     waiting: Figure
     closed_today: Figure
     oldest: Oldest | None = None
+    oldest_hint: str = ""  # why an agent who has waiting tickets shows no oldest wait
 
 
 @dataclass
