@@ -190,9 +190,7 @@ class SiteReader:
                     hint = "Not in the site's agents report."
                 open_ = Figure(found.stats.opens if found else None, url=open_url, hint=hint)
                 stat = found.active_stat if found else None
-                waiting = Figure(
-                    stat.waiting_tickets if stat else None, url=waiting_url, hint=hint
-                )
+                waiting = Figure(stat.waiting_tickets if stat else None, url=waiting_url, hint=hint)
                 ticket = scan.oldest_by_agent.get(agent.id) if scan else None
             elif agent.id in self.plan.agents_counted:
                 open_ = self._figure(("agent_open", agent.id), open_url)
