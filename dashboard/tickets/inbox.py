@@ -126,7 +126,13 @@ def counts(request: HttpRequest) -> HttpResponse:
     """Tab and sidebar counts, swapped into place out of band after the list has shown."""
     query = InboxQuery.from_params(request.GET, user_sites(request))
     sites = user_sites(request)
-    context = {"counts": load_counts(sites, query), "sites": sites}
+    # "Count all": every count of every site, asked for by the agent (see counts.py).
+    everything = request.GET.get("all") == "1"
+    context = {
+        "counts": load_counts(sites, query, everything=everything),
+        "sites": sites,
+        "from_params": query.params(),
+    }
     return render(request, "tickets/inbox.html#counts", context)
 
 
