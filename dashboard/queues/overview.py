@@ -86,6 +86,35 @@ class LongWait:
     url: str
 
 
+@dataclass(frozen=True)
+class SitesWindow:
+    """Which of the user's sites one view has figures for (the first is 0)."""
+
+    start: int = 0
+    shown: int = 0
+    of: int = 0
+
+    @property
+    def partial(self) -> bool:
+        return self.shown < self.of
+
+    @property
+    def first_number(self) -> int:
+        return self.start + 1
+
+    @property
+    def last_number(self) -> int:
+        return self.start + self.shown
+
+    @property
+    def previous(self) -> int | None:
+        return max(0, self.start - self.shown) if self.start > 0 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.start + self.shown if self.start + self.shown < self.of else None
+
+
 @dataclass
 class Overview:
     generated_at: datetime
@@ -97,6 +126,7 @@ class Overview:
     products: list[GroupRow]
     longest: list[LongWait]
     reconnect: list[Site]
+    window: SitesWindow = SitesWindow()
 
     @property
     def groups(self) -> list[tuple[str, list[GroupRow], str]]:

@@ -101,3 +101,31 @@ def test_mailboxes_and_products_past_the_bound_are_listed_uncounted(
     uncounted = figure(html, f"product:{site.pk}:{products[-1]}", "open")
     assert uncounted.text == "—"
     assert "the first 2 products of a site are counted" in uncounted.title
+
+
+def test_many_sites_are_shown_a_few_at_a_time_and_the_page_says_so(
+    agent_client, user, sim, monkeypatch
+):
+    from dashboard.queues import figures as queue_figures
+    from dashboard.queues import views as queue_views
+
+    monkeypatch.setattr(queue_figures, "SITES_PER_VIEW", 1)
+    monkeypatch.setattr(queue_views, "SITES_PER_VIEW", 1)
+    acme, academy = connect(user, sim.acme), connect(user, sim.academy)
+    # The user's sites in their usual order: "Acme Academy" before "Acme Store".
+    first, second = (academy, sim.academy), (acme, sim.acme)
+    for entry in (sim.acme, sim.academy):
+        entry.site.clear_log()
+
+    html = load(agent_client)
+
+    assert second[1].site.count() == 0 and first[1].site.count() > 0
+    assert f'data-site="{first[0].pk}"' in html and f'data-site="{second[0].pk}"' not in html
+    assert "Figures for sites 1\u20131 of 2" in html
+    assert 'href="/queues/?sites_from=1"' in html
+
+    more = agent_client.get(STATS, {"sites_from": 1}).content.decode()
+    assert f'data-site="{second[0].pk}"' in more and f'data-site="{first[0].pk}"' not in more
+    assert "Figures for sites 2\u20132 of 2" in more and "Next sites" not in more
+    frame = agent_client.get("/queues/", {"sites_from": 1}).content.decode()
+    assert 'hx-get="/queues/stats/?sites_from=1"' in frame
