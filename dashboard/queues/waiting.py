@@ -12,9 +12,10 @@ from dashboard.fluent.tickets import TicketQuery, ticket_list
 
 LONGEST = 10
 # The waiting list is read in pages of this size, at most MAX_PAGES of them: past that the
-# smaller buckets are shown as lower bounds ("1000+") rather than reading a huge backlog.
+# smaller buckets are shown as lower bounds ("100+") rather than reading a huge backlog. One
+# page keeps a site's queue figures at the same calls and time however large it grows.
 PAGE_SIZE = 100
-MAX_PAGES = 10
+MAX_PAGES = 1
 
 
 def waiting_start(ticket: Ticket) -> datetime | None:

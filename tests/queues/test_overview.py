@@ -348,6 +348,7 @@ def test_waiting_list_is_read_only_as_far_as_the_buckets_need(
     # One threshold of 40 days, in pages of 5: part of the waiting list is younger than that.
     settings.WAITING_THRESHOLDS_HOURS = [40 * 24]
     monkeypatch.setattr(queue_waiting, "PAGE_SIZE", 5)
+    monkeypatch.setattr(queue_waiting, "MAX_PAGES", 10)
     sim.acme.site.clear_log()
 
     response, _ = load(agent_client)
