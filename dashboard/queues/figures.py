@@ -69,7 +69,9 @@ def load_overview(
     hours = thresholds()
     per_view = per_view or SITES_PER_VIEW
     start = max(0, min(start, max(len(sites) - 1, 0)))
-    window = SitesWindow(start=start, shown=len(sites[start : start + per_view]), of=len(sites))
+    window = SitesWindow(
+        start=start, shown=len(sites[start : start + per_view]), of=len(sites), per_view=per_view
+    )
     sites = sites[start : start + per_view]
     reconnect = [site for site in sites if site.needs_reconnect]
     active = [site for site in sites if not site.needs_reconnect]

@@ -93,6 +93,7 @@ class SitesWindow:
     start: int = 0
     shown: int = 0
     of: int = 0
+    per_view: int = 0
 
     @property
     def partial(self) -> bool:
@@ -108,7 +109,7 @@ class SitesWindow:
 
     @property
     def previous(self) -> int | None:
-        return max(0, self.start - self.shown) if self.start > 0 else None
+        return max(0, self.start - self.per_view) if self.start > 0 else None
 
     @property
     def next(self) -> int | None:

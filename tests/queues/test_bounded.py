@@ -127,5 +127,6 @@ def test_many_sites_are_shown_a_few_at_a_time_and_the_page_says_so(
     more = agent_client.get(STATS, {"sites_from": 1}).content.decode()
     assert f'data-site="{second[0].pk}"' in more and f'data-site="{first[0].pk}"' not in more
     assert "Figures for sites 2\u20132 of 2" in more and "Next sites" not in more
+    assert "reads at most 1 site, so" in more and "Previous sites" in more
     frame = agent_client.get("/queues/", {"sites_from": 1}).content.decode()
     assert 'hx-get="/queues/stats/?sites_from=1"' in frame
