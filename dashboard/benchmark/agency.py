@@ -8,6 +8,7 @@ while they serve them.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from dashboard.benchmark.fleet import Fleet, median
@@ -35,6 +36,15 @@ class AgencyResult:
         """The dashboard's side: each sample less its slowest call's time beyond L (the
         simulated sites share one process, so thirty answering at once queue for it)."""
         return self.fleet.own_wall(self.samples[user][page])
+
+    def routes(self, user: str, page: str) -> str:
+        """The routes of the sample with the most calls, e.g. ``GET /tickets x6``."""
+        samples = self.samples[user][page]
+        if not samples:
+            return ""
+        worst = max(samples, key=lambda s: s.site_calls)
+        counts = Counter(worst.routes)
+        return ", ".join(f"{r} x{n}" if n > 1 else r for r, n in sorted(counts.items()))
 
     def raw_wall(self, user: str, page: str) -> float | None:
         return median([s.wall_ms for s in self.samples[user][page]])
@@ -120,7 +130,8 @@ def figures(result: AgencyResult) -> list[Figure]:
             "<=",
             budgets["counts"],
             f"past {EAGER_SITES} sites only what the list read (cache hits); the rest on "
-            f"'Count all'; 1 site: {result.calls('one', 'counts')}",
+            f"'Count all'; 1 site: {result.calls('one', 'counts')}; worst: "
+            f"{result.routes('all', 'counts') or 'none'}",
         ),
         Figure(
             "agency_queues_calls",

@@ -116,10 +116,11 @@ BUDGETS: dict[str, Budget] = {
     ),
     "queues_stats": Budget(
         "  ↳ queue figures (lazy)",
-        lambda s: s.sites * (4 + 3 + 1) + 2 * s.agents + s.mailboxes + s.products,
-        "per site: open/new/unassigned counts + the waiting list (4), per agent an open count "
-        "and a waiting page (2 each), per mailbox and product an open count, 3 report "
-        "summaries for closed today, reference data (1): the plugin has no group-by",
+        lambda s: s.sites * (4 + 3 + 1) + s.mailboxes + s.products,
+        "per site: open/new/unassigned counts + one page of the waiting list (4), per mailbox "
+        "and product an open count (at most 10 each), 3 report summaries (closed today, and "
+        "every agent's open and waiting counts from the agents report), reference data (1): "
+        "the plugin has no group-by",
     ),
     "reports": Budget(
         "reports page, last 30 days",

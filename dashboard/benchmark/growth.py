@@ -76,6 +76,7 @@ class GrowthResult:
                               max((s.site_calls for s in b), default=None)],
                     "wall_ms": [wall_a, wall_b],
                     "raw_wall_ms": [median([s.wall_ms for s in a]), median([s.wall_ms for s in b])],
+                    "server_ms": [_server(a), _server(b)],
                     "ratio": (wall_b / wall_a) if wall_a and wall_b else None,
                     "simulator_ms": [median([self.fleet.own_ms(s) for s in a]),
                                      median([self.fleet.own_ms(s) for s in b])],
@@ -83,6 +84,11 @@ class GrowthResult:
                 }
             )  # fmt: skip
         return rows
+
+
+def _server(samples: list[Sample]) -> float | None:
+    """The dashboard's own time for the request (Server-Timing "app"), upstream waits included."""
+    return median([s.timing.app_ms for s in samples if s.timing.app_ms is not None])
 
 
 def run(harness: Harness) -> GrowthResult:
@@ -190,7 +196,16 @@ def print_table(rows: list[dict], out) -> None:
         "\nCost as a site grows (cold; small / large site; cold wall = raw wall less the site's "
         "own time beyond L)\n"
     )
-    header = ("page", "calls", "cold wall", "ratio", "site's own time", "raw wall", "page kB")
+    header = (
+        "page",
+        "calls",
+        "cold wall",
+        "ratio",
+        "site's own time",
+        "raw wall",
+        "server",
+        "page kB",
+    )
     lines = [header]
     for row in rows:
         lines.append(
@@ -201,6 +216,7 @@ def print_table(rows: list[dict], out) -> None:
                 "n/a" if row["ratio"] is None else f"{row['ratio']:.2f}",
                 "/".join(_ms(v, 1) for v in row["simulator_ms"]),
                 "/".join(_ms(v) for v in row["raw_wall_ms"]),
+                "/".join(_ms(v) for v in row["server_ms"]),
                 "/".join("n/a" if v is None else f"{v:.1f}" for v in row["kb"]),
             )
         )

@@ -96,6 +96,8 @@ def _growth(harness: Harness, details: dict) -> list:
         "sites": many.sites,
         "calls": {u: {p: many.calls(u, p) for p in agency.PAGES} for u in many.samples},
         "wall_ms": {u: {p: many.wall(u, p) for p in agency.PAGES} for u in many.samples},
+        "raw_wall_ms": {u: {p: many.raw_wall(u, p) for p in agency.PAGES} for u in many.samples},
+        "routes": {u: {p: many.routes(u, p) for p in agency.PAGES} for u in many.samples},
         "rss_before_mb": many.rss_before,
         "rss_after_mb": many.rss_after,
     }
