@@ -99,6 +99,7 @@ def _growth(harness: Harness, details: dict) -> list:
         "raw_wall_ms": {u: {p: many.raw_wall(u, p) for p in agency.PAGES} for u in many.samples},
         "routes": {u: {p: many.routes(u, p) for p in agency.PAGES} for u in many.samples},
         "rss_before_mb": many.rss_before,
+        "rss_middle_mb": many.rss_middle,
         "rss_after_mb": many.rss_after,
     }
     return growth.figures(grown) + agency.figures(many)
