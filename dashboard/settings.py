@@ -324,7 +324,9 @@ if not DEBUG:
 UPSTREAM_ALLOW_PRIVATE = env_bool("UPSTREAM_ALLOW_PRIVATE", DEBUG)
 UPSTREAM_CONNECT_TIMEOUT = env_float("UPSTREAM_CONNECT_TIMEOUT", 3.0)
 UPSTREAM_READ_TIMEOUT = env_float("UPSTREAM_READ_TIMEOUT", 10.0)
-UPSTREAM_MAX_WORKERS = env_int("UPSTREAM_MAX_WORKERS", 16)
+# Upstream calls one worker process runs at once (threads waiting on the network): enough for
+# an agency's thirty sites' inbox pages in one round rather than two.
+UPSTREAM_MAX_WORKERS = env_int("UPSTREAM_MAX_WORKERS", 48)
 # Seconds a page waits for its sites in all; past it a page shows the last good copies of what
 # has not arrived and names the late sites (dashboard/fluent/trace.py).
 UPSTREAM_PAGE_DEADLINE = env_float("UPSTREAM_PAGE_DEADLINE", 4.0)

@@ -21,7 +21,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VERDICT = re.compile(r"^benchmark: (\d+)/(\d+) targets met$")
 
 
-def _run_benchmark(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+def _run_benchmark(*args: str, timeout: float = 180) -> subprocess.CompletedProcess:
     # Run it as a person would: from the checkout, with manage.py's own settings.
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     return subprocess.run(
@@ -129,3 +129,27 @@ def test_quick_benchmark_prices_a_team_in_upstream_calls(quick_run):
     assert rows["team_errors"]["value"] == 0
     # Logged into the dashboard as their own users: the sites answered their first reads.
     assert team["total_calls"] > 0
+
+
+def test_quick_benchmark_prices_a_growing_site_and_an_agencys_sites(quick_run):
+    result, figures = quick_run
+    rows = {row["key"]: row for row in figures["figures"]}
+    for key in (
+        "growth_pages_with_more_calls",
+        "growth_cold_wall_ratio",
+        "agency_inbox_ratio",
+        "agency_counts_calls",
+        "agency_queues_calls",
+        "agency_rss_growth_mb",
+    ):
+        assert rows[key]["target"] is not None, key
+        assert _is_number(rows[key]["value"]), key
+    growth = {row["key"]: row for row in figures["details"]["growth"]}
+    for page in ("inbox_one", "inbox_all", "thread", "panel", "queues", "directory"):
+        # Each page asked each site something cold, or nothing was measured.
+        assert all(calls and calls > 0 for calls in growth[page]["calls"]), page
+    agency = figures["details"]["agency"]
+    # More sites than the counts read on every visit, so their bound was exercised.
+    assert agency["sites"] > 8
+    assert agency["calls"]["all"]["inbox"] == agency["sites"]
+    assert "Cost as a site grows" in result.stdout

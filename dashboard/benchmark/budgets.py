@@ -118,10 +118,11 @@ BUDGETS: dict[str, Budget] = {
     ),
     "queues_stats": Budget(
         "  ↳ queue figures (lazy)",
-        lambda s: s.sites * (4 + 3 + 1) + 2 * s.agents + s.mailboxes + s.products,
-        "per site: open/new/unassigned counts + the waiting list (4), per agent an open count "
-        "and a waiting page (2 each), per mailbox and product an open count, 3 report "
-        "summaries for closed today, reference data (1): the plugin has no group-by",
+        lambda s: s.sites * (4 + 3 + 1) + s.mailboxes + s.products,
+        "per site: open/new/unassigned counts + one page of the waiting list (4), per mailbox "
+        "and product an open count (at most 10 each), 3 report summaries (closed today, and "
+        "every agent's open and waiting counts from the agents report), reference data (1): "
+        "the plugin has no group-by",
     ),
     "reports": Budget(
         "reports page, last 30 days",
@@ -179,3 +180,21 @@ class PageKind:
         cold = max((s.site_calls for s in self.cold), default=0)
         warm = max((s.site_calls for s in self.warm), default=0)
         return cold > self.budget or warm > self.warm_budget
+
+
+# Growth (growth.py, agency.py): what must hold as a site grows and as sites are added.
+GROWTH_COLD_RATIO = 1.2
+
+
+def agency_budgets(queues_one_site: int) -> dict[str, float]:
+    """Targets of the agency phase. Its counts may cost no more than eight sites' counts did
+    (7 each); its queues view no more than eight times one site's view."""
+    from dashboard.queues.figures import SITES_PER_VIEW
+    from dashboard.tickets.counts import EAGER_SITES
+
+    return {
+        "inbox_ratio": 1.5,
+        "counts": 7 * EAGER_SITES,
+        "queues": SITES_PER_VIEW * max(queues_one_site, 1),
+        "rss_growth_mb": 15,
+    }

@@ -8,7 +8,7 @@ import sys
 import time
 from typing import TextIO
 
-from dashboard.benchmark import measurements, report, soak
+from dashboard.benchmark import agency, growth, measurements, report, soak
 from dashboard.benchmark.budgets import PageKind
 from dashboard.benchmark.harness import Harness
 
@@ -23,6 +23,7 @@ def run(harness: Harness, *, started: float, out: TextIO = sys.stdout) -> None:
         results = measurements.run(harness)
         figures, kinds, details = results.figures, results.kinds, results.details
         profile = ""
+        figures, details = figures + _growth(harness, details), details
         if options.profile:
             harness.say("profiling warm requests in-process")
             profile = measurements.profile_warm(harness, results.profile_requests)
@@ -56,6 +57,8 @@ def run(harness: Harness, *, started: float, out: TextIO = sys.stdout) -> None:
             f"{_ms1(details['simulator_ms_per_call_beyond_latency'])}. "
             f"Load average at start: {details['load_average_at_start']:.1f}.\n"
         )
+    if details.get("growth"):
+        growth.print_table(details["growth"], out)
     caution = _caution(details)
     if caution:
         out.write(f"\n{caution}\n")
@@ -80,6 +83,26 @@ def run(harness: Harness, *, started: float, out: TextIO = sys.stdout) -> None:
         )
     out.write(f"benchmark: {met}/{total} targets met\n")
     out.flush()
+
+
+def _growth(harness: Harness, details: dict) -> list:
+    """The phases that vary the sites: a site grown large, then an agency's many sites."""
+    harness.say("cost as a site grows: the same pages against a small site and a large one")
+    grown = growth.run(harness)
+    details["growth"] = grown.rows()
+    harness.say("cost as sites are added: an agency's sites, merged")
+    many = agency.run(harness)
+    details["agency"] = {
+        "sites": many.sites,
+        "calls": {u: {p: many.calls(u, p) for p in agency.PAGES} for u in many.samples},
+        "wall_ms": {u: {p: many.wall(u, p) for p in agency.PAGES} for u in many.samples},
+        "raw_wall_ms": {u: {p: many.raw_wall(u, p) for p in agency.PAGES} for u in many.samples},
+        "routes": {u: {p: many.routes(u, p) for p in agency.PAGES} for u in many.samples},
+        "rss_before_mb": many.rss_before,
+        "rss_middle_mb": many.rss_middle,
+        "rss_after_mb": many.rss_after,
+    }
+    return growth.figures(grown) + agency.figures(many)
 
 
 def _caution(details: dict) -> str:

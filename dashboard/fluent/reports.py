@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
+
+from pydantic import field_validator
 
 from dashboard.fluent.client import SUPPORT, FluentClient
 from dashboard.fluent.parsing import Model, OptionalInt, Text
@@ -20,9 +23,18 @@ class SummaryStats(Model):
     interactions: OptionalInt = 0
 
 
+class ActiveStat(Model):
+    """An agent's open tickets now (agents summary only): ``waiting_tickets`` counts those
+    assigned to them whose customer wrote last, ``max_waiting`` is a phrase ("2 months")."""
+
+    waiting_tickets: OptionalInt = None
+    max_waiting: Text = ""
+
+
 class SummaryRow(Model):
     """One agent, mailbox or product of a report summary (the plugin names it differently in
-    each: ``full_name``, ``name`` or ``title``)."""
+    each: ``full_name``, ``name`` or ``title``). For an agent, ``stats.opens`` is every open
+    ticket assigned to them, whatever the days asked for (capture fs_reports_agents_summary)."""
 
     id: int
     email: Text = ""
@@ -30,6 +42,13 @@ class SummaryRow(Model):
     name: Text = ""
     title: Text = ""
     stats: SummaryStats = SummaryStats()
+    active_stat: ActiveStat | None = None
+
+    @field_validator("active_stat", mode="before")
+    @classmethod
+    def _no_active_stat(cls, value: Any) -> Any:
+        # Mailbox and product summaries answer "" here.
+        return value if isinstance(value, dict) else None
 
     @property
     def label(self) -> str:

@@ -35,7 +35,14 @@ from django.utils import timezone
 from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.reference import essentials_get
-from dashboard.queues.overview import AgentRow, GroupRow, LongWait, Overview, SiteRow
+from dashboard.queues.overview import (
+    AgentRow,
+    GroupRow,
+    LongWait,
+    Overview,
+    SiteRow,
+    SitesWindow,
+)
 from dashboard.queues.people import person_rows
 from dashboard.queues.plan import Plan, plan_site
 from dashboard.queues.reader import SiteReader, failed_row
@@ -50,11 +57,24 @@ def thresholds() -> list[int]:
     return sorted({hours for hours in settings.WAITING_THRESHOLDS_HOURS if hours > 0})
 
 
-def load_overview(sites: list[Site], *, refresh: bool = False) -> Overview:
-    """Every figure of the queues page, for the user's sites; one failing site never hides
-    the others."""
+# Sites whose figures one view reads: an agency's thirty sites are shown eight at a time, so a
+# view (refreshed every minute) costs a bounded number of calls whatever the number of sites.
+SITES_PER_VIEW = 8
+
+
+def load_overview(
+    sites: list[Site], *, refresh: bool = False, start: int = 0, per_view: int | None = None
+) -> Overview:
+    """Every figure of the queues page, for the user's sites from ``start`` (at most
+    ``SITES_PER_VIEW`` of them); one failing site never hides the others."""
     now = timezone.now()
     hours = thresholds()
+    per_view = per_view or SITES_PER_VIEW
+    start = max(0, min(start, max(len(sites) - 1, 0)))
+    window = SitesWindow(
+        start=start, shown=len(sites[start : start + per_view]), of=len(sites), per_view=per_view
+    )
+    sites = sites[start : start + per_view]
     reconnect = [site for site in sites if site.needs_reconnect]
     active = [site for site in sites if not site.needs_reconnect]
     # Clients are built (credentials decrypted) here, in the request thread.
@@ -120,6 +140,7 @@ def load_overview(sites: list[Site], *, refresh: bool = False) -> Overview:
         products=product_rows,
         longest=longest,
         reconnect=reconnect,
+        window=window,
     )
 
 

@@ -67,6 +67,7 @@ class AgentRow:
     waiting: Figure
     closed_today: Figure
     oldest: Oldest | None = None
+    oldest_hint: str = ""  # why an agent who has waiting tickets shows no oldest wait
 
 
 @dataclass
@@ -88,6 +89,36 @@ class LongWait:
     url: str
 
 
+@dataclass(frozen=True)
+class SitesWindow:
+    """Which of the user's sites one view has figures for (the first is 0)."""
+
+    start: int = 0
+    shown: int = 0
+    of: int = 0
+    per_view: int = 0
+
+    @property
+    def partial(self) -> bool:
+        return self.shown < self.of
+
+    @property
+    def first_number(self) -> int:
+        return self.start + 1
+
+    @property
+    def last_number(self) -> int:
+        return self.start + self.shown
+
+    @property
+    def previous(self) -> int | None:
+        return max(0, self.start - self.per_view) if self.start > 0 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.start + self.shown if self.start + self.shown < self.of else None
+
+
 @dataclass
 class Overview:
     generated_at: datetime
@@ -102,6 +133,7 @@ class Overview:
     # "By agent": one row per person across sites (queues/people.py), with the agents' rows
     # above as its breakdown.
     people: list[PersonRow] = field(default_factory=list)
+    window: SitesWindow = SitesWindow()
 
     @property
     def groups(self) -> list[tuple[str, list[GroupRow], str]]:

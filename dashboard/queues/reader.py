@@ -17,7 +17,12 @@ from dashboard.queues.overview import (
     SiteRow,
     inbox_url,
 )
-from dashboard.queues.plan import OTHERS_PERMISSION, Plan
+from dashboard.queues.plan import (
+    AGENTS_COUNTED_ONE_BY_ONE,
+    GROUPS_COUNTED,
+    OTHERS_PERMISSION,
+    Plan,
+)
 from dashboard.queues.waiting import WaitingScan, waiting_start
 from dashboard.sites.models import Site
 from dashboard.tickets.links import thread_url
@@ -59,6 +64,22 @@ def failed_row(site: Site, error: UpstreamError, hours: list[int]) -> SiteRow:
         buckets=[empty for _ in hours],
         closed_today=empty,
         error=error,
+    )
+
+
+AGENT_NOT_COUNTED = (
+    f"Not counted: without Fluent Support's agents report, only the first "
+    f"{AGENTS_COUNTED_ONE_BY_ONE} agents of a site are counted, one by one."
+)
+GROUP_NOT_COUNTED = "Not counted: the first {limit} {kind}s of a site are counted in each view."
+
+
+def oldest_hint(scan: WaitingScan | None) -> str:
+    return (
+        f"Not among the {scan.scanned} longest waits read from the site's waiting list: the "
+        "waiting figure opens this agent's list oldest first."
+        if scan
+        else ""
     )
 
 
@@ -145,31 +166,56 @@ class SiteReader:
             row.error = self.outcomes[(pk, "open")].error
         return row
 
+    def _agents_report(self) -> dict[int, Any] | None:
+        """The agents report's rows by agent id; None when it is refused or did not answer."""
+        if self.reports_denied:
+            return None
+        rows = self._value("report", "agents")
+        return None if rows is None else {row.id: row for row in rows}
+
     def agent_rows(self) -> list[AgentRow]:
-        site, rows = self.site, []
+        site, pk, rows = self.site, self.site.pk, []
+        outcome = self.outcomes.get((pk, "waiting"))
+        scan: WaitingScan | None = outcome.value if outcome and outcome.ok else None
+        report = self._agents_report() if self.plan.reports else None
         for agent in self.plan.agents:
             agent_id = str(agent.id)
-            waiting = self._value("agent_waiting", agent.id)
+            open_url = inbox_url(site=site, agent=agent_id)
+            waiting_url = inbox_url(site=site, agent=agent_id, waiting=True, sort="waiting")
+            if self.plan.reports:
+                # Every agent's counts from the one agents report.
+                found = report.get(agent.id) if report is not None else None
+                hint = REPORTS_DENIED if self.reports_denied else ""
+                if report is not None and found is None:
+                    hint = "Not in the site's agents report."
+                open_ = Figure(found.stats.opens if found else None, url=open_url, hint=hint)
+                stat = found.active_stat if found else None
+                waiting = Figure(stat.waiting_tickets if stat else None, url=waiting_url, hint=hint)
+                ticket = scan.oldest_by_agent.get(agent.id) if scan else None
+            elif agent.id in self.plan.agents_counted:
+                open_ = self._figure(("agent_open", agent.id), open_url)
+                page = self._value("agent_waiting", agent.id)
+                waiting = Figure(page.total if page else None, url=waiting_url)
+                ticket = page.items[0] if page and page.items else None
+            else:
+                open_ = Figure(None, url=open_url, hint=AGENT_NOT_COUNTED)
+                waiting = Figure(None, url=waiting_url, hint=AGENT_NOT_COUNTED)
+                ticket = None
+            oldest = oldest_of(self.site, ticket)
             rows.append(
                 AgentRow(
                     site=self.site,
                     agent=agent,
-                    open=self._figure(
-                        ("agent_open", agent.id), inbox_url(site=site, agent=agent_id)
-                    ),
-                    waiting=Figure(
-                        waiting.total if waiting else None,
-                        url=inbox_url(site=site, agent=agent_id, waiting=True, sort="waiting"),
-                    ),
+                    open=open_,
+                    waiting=waiting,
                     closed_today=self._closed(
                         "agent",
                         agent.id,
                         inbox_url(site=site, agent=agent_id, status="closed"),
                         hint="Closed by this agent today.",
                     ),
-                    oldest=oldest_of(
-                        self.site, waiting.items[0] if waiting and waiting.items else None
-                    ),
+                    oldest=oldest,
+                    oldest_hint="" if oldest or not waiting.value else oldest_hint(scan),
                 )
             )
         return rows
@@ -181,12 +227,19 @@ class SiteReader:
         else:
             groups = [(p.id, p.title, {"product_id": p.id}) for p in essentials.products]
         site = self.site
+        not_counted = GROUP_NOT_COUNTED.format(limit=GROUPS_COUNTED, kind=kind)
+
+        def open_figure(group_id: int, url: str) -> Figure:
+            if (kind, group_id) in self.plan.groups_counted:
+                return self._figure((f"{kind}_open", group_id), url)
+            return Figure(None, url=url, hint=not_counted)
+
         return [
             GroupRow(
                 site=self.site,
                 id=group_id,
                 name=name or f"#{group_id}",
-                open=self._figure((f"{kind}_open", group_id), inbox_url(site=site, **params)),
+                open=open_figure(group_id, inbox_url(site=site, **params)),
                 closed_today=self._closed(
                     kind, group_id, inbox_url(site=site, status="closed", **params)
                 ),

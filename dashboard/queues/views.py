@@ -17,7 +17,7 @@ from dashboard.accounts.access import role_required
 from dashboard.accounts.roles import VIEW_QUEUES
 from dashboard.pagecache import cached_page
 from dashboard.queues import export
-from dashboard.queues.figures import load_overview, thresholds
+from dashboard.queues.figures import SITES_PER_VIEW, load_overview, thresholds
 from dashboard.tickets.query import OVERDUE, InboxQuery
 from dashboard.usersites import user_sites
 from dashboard.workflow import services as workflow
@@ -30,6 +30,8 @@ SKELETON_TITLES = ["Waiting longest", "By agent", "By mailbox", "By product"]
 class FiguresForm(forms.Form):
     # Read every figure fresh from the sites instead of from the short-lived cache.
     refresh = forms.BooleanField(required=False)
+    # The first of the sites this view shows (0-based): figures are read a few sites a view.
+    sites_from = forms.IntegerField(required=False, min_value=0, max_value=10_000)
 
 
 def _refresh(request: HttpRequest) -> bool:
@@ -37,10 +39,18 @@ def _refresh(request: HttpRequest) -> bool:
     return form.is_valid() and form.cleaned_data["refresh"]
 
 
+def _sites_from(request: HttpRequest) -> int:
+    form = FiguresForm(request.GET)
+    return (form.cleaned_data["sites_from"] or 0) if form.is_valid() else 0
+
+
 def overdue_rows(request: HttpRequest, figures) -> list[dict]:
     """Past-due tickets per site and per agent, for the sites that have SLA targets. The
     waiting lists are the ones the figures above just read, so this costs no extra call."""
-    counts = workflow.overdue_counts(user_sites(request), refresh=_refresh(request))
+    # The sites this view has figures for, not every site: the same bound.
+    shown = {row.site.pk for row in figures.sites if row.site} | {s.pk for s in figures.reconnect}
+    sites = [site for site in user_sites(request) if site.pk in shown]
+    counts = workflow.overdue_counts(sites, refresh=_refresh(request))
     names = {(row.site.pk, row.agent.id): row.agent.name for row in figures.agents}
     rows = []
     for site_id, count in counts.items():
@@ -75,8 +85,12 @@ def overdue_rows(request: HttpRequest, figures) -> list[dict]:
 def _context(request: HttpRequest, **extra) -> dict:
     sites = user_sites(request)
     hours = thresholds()
+    start = _sites_from(request)
+    shown = sites[start : start + SITES_PER_VIEW] or sites[:SITES_PER_VIEW]
     return {
         "sites": sites,
+        "shown_sites": shown,
+        "sites_from": start,
         "thresholds": hours,
         "many_sites": len(sites) > 1,
         # Columns after the site's name: open, new, unassigned, waiting, buckets, oldest, closed.
@@ -105,7 +119,9 @@ def stats(request: HttpRequest) -> HttpResponse:
     Kept as rendered while every answer it was computed from is fresh: the fragment refreshes
     itself every minute, and computing it again from cached answers cost about half a second
     at eight sites (a few hundred cache reads)."""
-    figures = load_overview(user_sites(request), refresh=_refresh(request))
+    figures = load_overview(
+        user_sites(request), refresh=_refresh(request), start=_sites_from(request)
+    )
     context = _context(request, overview=figures, overdue=overdue_rows(request, figures))
     template = "queues/overview.html#stats" if request.htmx else "queues/overview.html"
     return render(request, template, context)
@@ -114,7 +130,9 @@ def stats(request: HttpRequest) -> HttpResponse:
 @role_required(VIEW_QUEUES)
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
-    figures = load_overview(user_sites(request), refresh=_refresh(request))
+    # A download asked for: every site's figures, however many.
+    sites = user_sites(request)
+    figures = load_overview(sites, refresh=_refresh(request), per_view=max(len(sites), 1))
     stamp = timezone.localtime(figures.generated_at).strftime("%Y-%m-%d-%H%M")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="queues-{stamp}.csv"'

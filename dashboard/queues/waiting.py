@@ -3,7 +3,7 @@ total, the waiting-time buckets and the longest waits."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from dashboard.fluent.client import FluentClient
@@ -12,9 +12,10 @@ from dashboard.fluent.tickets import TicketQuery, ticket_list
 
 LONGEST = 10
 # The waiting list is read in pages of this size, at most MAX_PAGES of them: past that the
-# smaller buckets are shown as lower bounds ("1000+") rather than reading a huge backlog.
+# smaller buckets are shown as lower bounds ("100+") rather than reading a huge backlog. One
+# page keeps a site's queue figures at the same calls and time however large it grows.
 PAGE_SIZE = 100
-MAX_PAGES = 10
+MAX_PAGES = 1
 
 
 def waiting_start(ticket: Ticket) -> datetime | None:
@@ -28,6 +29,9 @@ class WaitingScan:
     oldest_first: list[Ticket]  # up to LONGEST, oldest first
     buckets: list[int]  # per threshold, in the order of ``thresholds``
     complete: list[bool]  # False where the count is a lower bound
+    # Each assigned agent's oldest waiting ticket, among the ``scanned`` oldest of the list.
+    oldest_by_agent: dict[int, Ticket] = field(default_factory=dict)
+    scanned: int = 0
 
 
 def waiting_scan(
@@ -43,6 +47,7 @@ def waiting_scan(
     newest_limit = max(limits) if limits else now
     counts = [0] * len(limits)
     oldest_first: list[Ticket] = []
+    by_agent: dict[int, Ticket] = {}
     number, total, scanned, reached_young = 1, 0, 0, False
     while True:
         page = ticket_list(client, query=query, page=number, per_page=PAGE_SIZE, refresh=refresh)
@@ -50,6 +55,8 @@ def waiting_scan(
         for ticket in page.items:
             scanned += 1
             start = waiting_start(ticket)
+            if ticket.agent_id is not None:
+                by_agent.setdefault(ticket.agent_id, ticket)
             if len(oldest_first) < LONGEST:
                 oldest_first.append(ticket)
             if start is not None and start > newest_limit:
@@ -66,4 +73,11 @@ def waiting_scan(
     # A bucket whose count is below the tickets read has met its boundary: it is exact even
     # when the reading stopped early.
     complete = [read_all or reached_young or count < scanned for count in counts]
-    return WaitingScan(total=total, oldest_first=oldest_first, buckets=counts, complete=complete)
+    return WaitingScan(
+        total=total,
+        oldest_first=oldest_first,
+        buckets=counts,
+        complete=complete,
+        oldest_by_agent=by_agent,
+        scanned=scanned,
+    )

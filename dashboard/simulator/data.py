@@ -15,6 +15,7 @@ from typing import Any
 
 from .attachments import seed as seed_files
 from .hostile import VECTORS
+from .scale import add_agents, add_tags, more_names
 from .store import Store, User, add_response, md5, person_row, slugify
 
 ADMIN_USERNAME = "admin"
@@ -309,11 +310,15 @@ def build_store(
     admin_username: str = ADMIN_USERNAME,
     admin_password: str = ADMIN_APP_PASSWORD,
     staff_domain: str | None = None,
+    agents: int = 0,
+    tags: int = 0,
 ) -> Store:
     """Build the whole site from the seed; the same arguments always give the same rows.
 
     The staff's emails are on the site's own domain, or on ``staff_domain``: sites given the
-    same one share a team, each agent the same person (same email) on each of them."""
+    same one share a team, each agent the same person (same email) on each of them. ``agents``
+    and ``tags`` above the seed's own (five and eight) make a larger team and tag list
+    (scale.py), whose agents share the tickets."""
     rng = random.Random(seed)
     now = now.astimezone(UTC).replace(microsecond=0)
     slug = slugify(name)
@@ -326,7 +331,12 @@ def build_store(
     _build_agents(store, rng, admin_username, admin_password, installed, staff)
     _build_settings(store, brand, domain, installed)
     _build_customers(store, rng, customers, installed)
-    _build_tickets(store, rng, tickets, now)
+    weights = None
+    if agents > 5:
+        add_agents(store, agents, installed)
+        weights = [(pid, 1.0) for pid, p in store.persons.items() if p["person_type"] == "agent"]
+    add_tags(store, tags, installed)
+    _build_tickets(store, rng, tickets, now, weights)
     _build_crm(store, rng, contacts, installed)
     # Attachments are placed after everything else and draw nothing from the seed's random
     # stream, so every other row stays as it was before files existed.
@@ -481,10 +491,18 @@ def _build_customers(store: Store, rng: random.Random, count: int, at: datetime)
             continue
         used.add((first, last))
         chosen.append((first, last, rng.choice(EMAIL_DOMAINS)))
-    for first, last, email_domain in chosen[:count]:
+    suffixes = [""] * len(chosen)
+    if len(chosen) < count:
+        # More customers than distinct names (a large site): names repeat, emails do not.
+        for first, last, email_domain, suffix in more_names(FIRST_NAMES, LAST_NAMES, EMAIL_DOMAINS):
+            if len(chosen) >= count:
+                break
+            chosen.append((first, last, email_domain))
+            suffixes.append(suffix)
+    for (first, last, email_domain), suffix in zip(chosen[:count], suffixes, strict=False):
         pid = store.next_person_id
         store.next_person_id += 1
-        local = re.sub(r"[^a-z.-]", "", f"{first}.{last}".lower())
+        local = re.sub(r"[^a-z.-]", "", f"{first}.{last}".lower()) + suffix
         city, state, zip_code, country = rng.choice(PLACES)
         created = at + timedelta(minutes=pid)
         store.persons[pid] = person_row(
@@ -520,12 +538,18 @@ def _spread(start: datetime, end: datetime, count: int, rng: random.Random) -> l
     return out
 
 
-def _build_tickets(store: Store, rng: random.Random, count: int, now: datetime) -> None:
+def _build_tickets(
+    store: Store,
+    rng: random.Random,
+    count: int,
+    now: datetime,
+    agent_weights: list[tuple[int, float]] | None = None,
+) -> None:
     customer_ids = [pid for pid, p in store.persons.items() if p["person_type"] == "customer"]
     if not customer_ids or count <= 0:
         return
     window = timedelta(days=60).total_seconds()
-    agent_weights = [(1, 0.2), (2, 0.3), (3, 0.27), (4, 0.23)]
+    agent_weights = agent_weights or [(1, 0.2), (2, 0.3), (3, 0.27), (4, 0.23)]
     tag_by_slug = {t["slug"]: tid for tid, t in store.ticket_tags.items()}
     for index in range(count):
         tid = index + 1

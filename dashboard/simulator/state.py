@@ -68,6 +68,8 @@ class SiteState:
         customers: int = 60,
         contacts: int = 80,
         hostile: bool = False,
+        agents: int = 0,
+        tags: int = 0,
         timezone: str = "America/New_York",
         now: datetime | None = None,
         admin_username: str = ADMIN_USERNAME,
@@ -91,7 +93,13 @@ class SiteState:
         # built, which takes a while), so the running clock matches real time to the second.
         self._origin = origin
         self._started = self.monotonic()
-        self._sizes = {"tickets": tickets, "customers": customers, "contacts": contacts}
+        self._sizes = {
+            "tickets": tickets,
+            "customers": customers,
+            "contacts": contacts,
+            "agents": agents,
+            "tags": tags,
+        }
         self._admin = (admin_username, admin_password)
         self.lock = threading.RLock()
         self._log_lock = threading.Lock()
@@ -107,6 +115,8 @@ class SiteState:
         self._store = self._build()
         self.viewers: dict[int, dict[int, float]] = {}
         self._sort_cache: dict[tuple[str, bool], tuple[int, list[int]]] = {}
+        # What a large site remembers until its next write (memo.py).
+        self.memo: dict = {}
 
     # ----------------------------------------------------------------- data access
     def _build(self) -> Store:
@@ -117,6 +127,8 @@ class SiteState:
             tickets=self._sizes["tickets"],
             customers=self._sizes["customers"],
             contacts=self._sizes["contacts"],
+            agents=self._sizes["agents"],
+            tags=self._sizes["tags"],
             hostile=self.hostile,
             admin_username=self._admin[0],
             admin_password=self._admin[1],
@@ -169,6 +181,7 @@ class SiteState:
             self._store = self._build()
             self.viewers = {}
             self._sort_cache = {}
+            self.memo = {}
         self.clear_log()
 
     def wait_idle(self, timeout: float = 5.0) -> bool:

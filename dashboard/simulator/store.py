@@ -63,13 +63,28 @@ class Store:
     # Bumped on every write so cached sort orders know when to rebuild.
     version: int = 0
 
+    # The persons of each type, kept until the next write or a person added or removed: a
+    # large site has tens of thousands of customers and few agents.
+    _by_type: dict[str, tuple[tuple[int, int], dict[int, dict[str, Any]]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def _persons_of(self, person_type: str) -> dict[int, dict[str, Any]]:
+        stamp = (self.version, len(self.persons))
+        kept = self._by_type.get(person_type)
+        if kept is not None and kept[0] == stamp:
+            return dict(kept[1])
+        chosen = {pid: p for pid, p in self.persons.items() if p["person_type"] == person_type}
+        self._by_type[person_type] = (stamp, chosen)
+        return dict(chosen)
+
     @property
     def customers(self) -> dict[int, dict[str, Any]]:
-        return {pid: p for pid, p in self.persons.items() if p["person_type"] == "customer"}
+        return self._persons_of("customer")
 
     @property
     def agents(self) -> dict[int, dict[str, Any]]:
-        return {pid: p for pid, p in self.persons.items() if p["person_type"] == "agent"}
+        return self._persons_of("agent")
 
     def user_by_person(self, person_id: int) -> User | None:
         for user in self.users.values():

@@ -152,7 +152,13 @@ def counts(request: HttpRequest) -> HttpResponse:
     # read here, after the list has shown, rather than by the list: the next list offers its
     # people. Remembered sites cost nothing.
     people.load(sites)
-    context = {"counts": load_counts(sites, query), "sites": sites}
+    # "Count all": every count of every site, asked for by the agent (see counts.py).
+    everything = request.GET.get("all") == "1"
+    context = {
+        "counts": load_counts(sites, query, everything=everything),
+        "sites": sites,
+        "from_params": query.params(),
+    }
     return render(request, "tickets/inbox.html#counts", context)
 
 

@@ -20,6 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--latency-ms", type=float, default=0.0)
         parser.add_argument("--no-crm", action="store_true", help="FluentCRM not installed")
         parser.add_argument("--tickets", type=int, default=150)
+        # A large site, e.g. --tickets 50000 --customers 20000 --agents 40 --tags 300.
+        parser.add_argument("--customers", type=int, default=60)
+        parser.add_argument("--agents", type=int, default=0, help="agents in all (seed: 5)")
+        parser.add_argument("--tags", type=int, default=0, help="ticket tags in all (seed: 8)")
         parser.add_argument("--hostile", action="store_true", help="seed XSS vectors")
         parser.add_argument(
             "--auth",
@@ -38,6 +42,9 @@ class Command(BaseCommand):
             name=options["name"],
             crm=not options["no_crm"],
             tickets=options["tickets"],
+            customers=options["customers"],
+            agents=options["agents"],
+            tags=options["tags"],
             hostile=options["hostile"],
             admin_username=username,
             admin_password=password,

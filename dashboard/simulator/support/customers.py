@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import serialize as s
 from .. import wptext
+from ..memo import remembered
 from ..rest import Reply, Request
 from .common import (
     NS,
@@ -48,18 +49,23 @@ def customers_index(site: SiteState, request: Request) -> Reply:
     page, per_page = paging(request)
     search = str(request.query.get("search") or "").strip().lower()
     status = request.query.get("status")
-    rows = []
-    for person in sorted(site.store.persons.values(), key=lambda p: p["id"], reverse=True):
-        if person["person_type"] != "customer":
-            continue
-        # "all" (or nothing) is no filter; the plugin filters only by a real status.
-        if status and status != "all" and person["status"] != status:
-            continue
-        if search:
-            haystack = f"{person['first_name']} {person['last_name']} {person['email']}".lower()
-            if search not in haystack:
+
+    def matching() -> list[dict[str, Any]]:
+        rows = []
+        for person in sorted(site.store.persons.values(), key=lambda p: p["id"], reverse=True):
+            if person["person_type"] != "customer":
                 continue
-        rows.append(person)
+            # "all" (or nothing) is no filter; the plugin filters only by a real status.
+            if status and status != "all" and person["status"] != status:
+                continue
+            if search:
+                haystack = f"{person['first_name']} {person['last_name']} {person['email']}"
+                if search not in haystack.lower():
+                    continue
+            rows.append(person)
+        return rows
+
+    rows = remembered(site, ("customers", str(status), search), matching)
     chunk = [customer_row(site, p) for p in rows[(page - 1) * per_page : page * per_page]]
     path = f"{request.base_url}/wp-json{NS}/customers"
     return Reply(200, {"customers": s.laravel_page(chunk, len(rows), page, per_page, path)})

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import serialize as s
+from ..memo import remembered
 from ..rest import Reply, Request
 from .common import NS, full_person, not_found, paging
 
@@ -130,6 +131,20 @@ def _person_matches(person: dict[str, Any], search: str) -> bool:
     return bool(rest) and given in first and rest in last
 
 
+def _agent_activity(site: SiteState) -> dict[int, tuple[int, set[int]]]:
+    """Per agent: their replies and the tickets they wrote in, in one pass over the rows."""
+    agents = site.store.agents
+    replies: dict[int, int] = dict.fromkeys(agents, 0)
+    touched: dict[int, set[int]] = {pid: set() for pid in agents}
+    for row in site.store.responses.values():
+        pid = row["person_id"]
+        if pid in touched:
+            touched[pid].add(row["ticket_id"])
+            if row["conversation_type"] == "response":
+                replies[pid] += 1
+    return {pid: (replies[pid], touched[pid]) for pid in agents}
+
+
 def agents_index(site: SiteState, request: Request) -> Reply:
     store = site.store
     page, per_page = paging(request)
@@ -138,16 +153,11 @@ def agents_index(site: SiteState, request: Request) -> Reply:
     search = str(request.query.get("search") or "").strip().lower()
     if search:
         agents = [a for a in agents if _person_matches(a, search)]
+    activity = remembered(site, "agent_activity", lambda: _agent_activity(site))
     for agent in agents:
         user = store.user_by_person(agent["id"])
-        replies = sum(
-            1
-            for r in store.responses.values()
-            if r["person_id"] == agent["id"] and r["conversation_type"] == "response"
-        )
-        interactions = len(
-            {r["ticket_id"] for r in store.responses.values() if r["person_id"] == agent["id"]}
-        )
+        replies, touched = activity.get(agent["id"], (0, set()))
+        interactions = len(touched)
         row = s.person(agent, site.clock)
         photo = row.pop("photo")
         name = row.pop("full_name")

@@ -3,10 +3,11 @@ and the signed-in agent's own figures."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .. import serialize as s
+from ..memo import remembered
 from ..rest import Reply, Request
 from .common import waiting
 
@@ -90,46 +91,70 @@ def _window(site: SiteState, request: Request) -> tuple[Any, Any]:
     return day("from") or today, day("to") or today
 
 
-def _within(site: SiteState, at: datetime | None, window: tuple[Any, Any]) -> bool:
-    day = _local_date(site, at)
-    return day is not None and window[0] <= day <= window[1]
+def _utc_bounds(site: SiteState, window: tuple[Any, Any]) -> tuple[datetime, datetime]:
+    """The window's days (both included, in the site's zone) as a half-open UTC range."""
+    zone = site.clock.zone
+    first = datetime.combine(window[0], time(0), tzinfo=zone)
+    after = datetime.combine(window[1] + timedelta(days=1), time(0), tzinfo=zone)
+    return first, max(first, after)
 
 
-def _agent_summary(
-    site: SiteState, agent: dict[str, Any], window: tuple[Any, Any]
-) -> dict[str, Any]:
+def _agent_tallies(
+    site: SiteState, agent_ids: tuple[int, ...], window: tuple[Any, Any]
+) -> dict[int, dict[str, Any]]:
+    """Per agent, in one pass over the rows: the window's replies and tickets touched, open
+    tickets assigned, those closed in the window, and when their waiting customers wrote."""
     store = site.store
-    now = site.current_time()
-    responses_today = interactions = 0
-    touched: set[int] = set()
+    first, after = _utc_bounds(site, window)
+    tallies = {
+        pid: {"touched": set(), "responses": 0, "opens": 0, "closed": 0, "waiting": []}
+        for pid in agent_ids
+    }
     for row in store.responses.values():
-        if row["person_id"] != agent["id"] or not _within(site, row["created_at"], window):
+        tally = tallies.get(row["person_id"])
+        at = row["created_at"]
+        if tally is None or at is None or not first <= at < after:
             continue
-        touched.add(row["ticket_id"])
+        tally["touched"].add(row["ticket_id"])
         if row["conversation_type"] == "response":
-            responses_today += 1
-    interactions = len(touched)
-    opens = closed_today = 0
-    waits: list[float] = []
+            tally["responses"] += 1
     for ticket in store.tickets.values():
-        if ticket["agent_id"] != agent["id"]:
+        tally = tallies.get(ticket["agent_id"])
+        if tally is None:
             continue
         if ticket["status"] != "closed":
-            opens += 1
+            tally["opens"] += 1
             if waiting(ticket):
-                waits.append((now - ticket["waiting_since"]).total_seconds())
-        elif _within(site, ticket["resolved_at"], window):
+                tally["waiting"].append(ticket["waiting_since"])
+        elif ticket["resolved_at"] is not None and first <= ticket["resolved_at"] < after:
             # The plugin counts the closed tickets assigned to the agent, whoever closed them.
-            closed_today += 1
+            tally["closed"] += 1
+    return tallies
+
+
+def _agent_summaries(
+    site: SiteState, agents: list[dict[str, Any]], window: tuple[Any, Any]
+) -> list[dict[str, Any]]:
+    ids = tuple(agent["id"] for agent in agents)
+    tallies = remembered(
+        site, ("agent_tallies", ids, window), lambda: _agent_tallies(site, ids, window)
+    )
+    now = site.current_time()
+    return [_agent_summary(agent, tallies[agent["id"]], now) for agent in agents]
+
+
+def _agent_summary(agent: dict[str, Any], tally: dict[str, Any], now: datetime) -> dict[str, Any]:
+    waits = [(now - since).total_seconds() for since in tally["waiting"]]
+    responses_today, closed_today = tally["responses"], tally["closed"]
     return {
         "id": agent["id"],
         "first_name": agent["first_name"],
         "last_name": agent["last_name"],
         "email": agent["email"],
         "stats": {
-            "interactions": interactions,
+            "interactions": len(tally["touched"]),
             "responses": str(responses_today) if responses_today else 0,
-            "opens": str(opens),
+            "opens": str(tally["opens"]),
             "closed": str(closed_today) if closed_today else 0,
             "waiting_tickets": 0,
         },
@@ -146,12 +171,12 @@ def _agent_summary(
 def reports_agents_summary(site: SiteState, request: Request) -> Reply:
     agents = sorted(site.store.agents.values(), key=lambda p: p["id"])
     window = _window(site, request)
-    return Reply(200, {"summary": [_agent_summary(site, a, window) for a in agents]})
+    return Reply(200, {"summary": _agent_summaries(site, agents, window)})
 
 
 def my_summary(site: SiteState, request: Request) -> Reply:
     agent = site.store.persons[request.user.person_id]
-    return Reply(200, {"summary": [_agent_summary(site, agent, _window(site, request))]})
+    return Reply(200, {"summary": _agent_summaries(site, [agent], _window(site, request))})
 
 
 def my_reports(site: SiteState, request: Request) -> Reply:
@@ -234,22 +259,24 @@ def my_stats(site: SiteState, request: Request) -> Reply:
 def _group_summary(site: SiteState, key: str) -> dict[int, dict[str, Any]]:
     store = site.store
     today = _local_date(site, site.current_time())
+    first, after = _utc_bounds(site, (today, today))
+
+    def is_today(at: datetime | None) -> bool:
+        return at is not None and first <= at < after
+
     out: dict[int, dict[str, Any]] = {}
     for ticket in store.tickets.values():
         group = ticket.get(key)
         if group is None:
             continue
         stats = out.setdefault(group, {"responses": 0, "opens": 0, "closed": 0, "touched": set()})
-        if ticket["status"] != "closed" and _local_date(site, ticket["created_at"]) == today:
+        if ticket["status"] != "closed" and is_today(ticket["created_at"]):
             stats["opens"] += 1
-        if ticket["status"] == "closed" and _local_date(site, ticket["resolved_at"]) == today:
+        if ticket["status"] == "closed" and is_today(ticket["resolved_at"]):
             stats["closed"] += 1
         for rid in store.responses_by_ticket.get(ticket["id"], []):
             row = store.responses[rid]
-            if (
-                row["conversation_type"] == "response"
-                and _local_date(site, row["created_at"]) == today
-            ):
+            if row["conversation_type"] == "response" and is_today(row["created_at"]):
                 stats["responses"] += 1
                 stats["touched"].add(ticket["id"])
     return out
@@ -265,8 +292,13 @@ def _stats_block(stats: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
+def _groups(site: SiteState, key: str) -> dict[int, dict[str, Any]]:
+    today = _local_date(site, site.current_time())
+    return remembered(site, ("groups", key, today), lambda: _group_summary(site, key))
+
+
 def product_reports_summary(site: SiteState, request: Request) -> Reply:
-    groups = _group_summary(site, "product_id")
+    groups = _groups(site, "product_id")
     summary = [
         {
             "id": p["id"],
@@ -280,7 +312,7 @@ def product_reports_summary(site: SiteState, request: Request) -> Reply:
 
 
 def mailbox_reports_summary(site: SiteState, request: Request) -> Reply:
-    groups = _group_summary(site, "mailbox_id")
+    groups = _groups(site, "mailbox_id")
     summary = [
         {
             "id": m["id"],

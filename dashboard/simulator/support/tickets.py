@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import files, wptext
 from .. import serialize as s
+from ..memo import frozen, remembered
 from ..rest import Reply, Request
 from .common import (
     NS,
@@ -115,14 +116,24 @@ def tickets_index(site: SiteState, request: Request) -> Reply:
     end = start + per_page
     ordered = site.sorted_ticket_ids(order_by, descending)
     if predicates:
-        total = 0
-        picked: list[dict[str, Any]] = []
-        for tid in ordered:
-            ticket = tickets[tid]
-            if all(check(ticket) for check in predicates):
-                if start <= total < end:
-                    picked.append(ticket)
-                total += 1
+
+        def matching() -> list[int]:
+            return [tid for tid in ordered if all(check(tickets[tid]) for check in predicates)]
+
+        # A large site keeps each filter's matches until its next write (memo.py).
+        limited = None if request.user.can("fst_manage_other_tickets") else request.user.person_id
+        key = (
+            "tickets",
+            limited,
+            frozen(filters),
+            frozen(request.query.get("customer_id")),
+            frozen(request.query.get("search")),
+            order_by,
+            descending,
+        )
+        ids = remembered(site, key, matching)
+        total = len(ids)
+        picked: list[dict[str, Any]] = [tickets[tid] for tid in ids[start:end]]
     else:
         # No filter: the cached order is the answer, so just slice it.
         total = len(ordered)
