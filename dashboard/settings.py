@@ -160,6 +160,7 @@ INSTALLED_APPS = [
     "dashboard.queues",
     "dashboard.reports",
     "dashboard.workflow",
+    "dashboard.audit",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +176,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "dashboard.accounts.middleware.SessionSecurityMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After authentication (rows name the user), inside the upstream trace (outcomes).
+    "dashboard.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "dashboard.accounts.middleware.TemporaryPasswordMiddleware",
     "dashboard.middleware.UserTimezoneMiddleware",
@@ -355,6 +358,12 @@ if AVATARS == "gravatar":
 WAITING_THRESHOLDS_HOURS = [
     int(h) for h in env_list("WAITING_THRESHOLDS_HOURS", "4,24,72") if h.isdigit()
 ]
+
+# Days the audit trail keeps its rows (0: for ever). Pruned by `manage.py audit_prune` and by
+# the first write of each day.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
+if AUDIT_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be 0 (keep for ever) or more.")
 
 LOGGING = {
     "version": 1,
