@@ -134,7 +134,6 @@ class Command(BaseCommand):
         set_role(user, ADMIN)
         return user
 
-
     def _second_agent(self) -> None:
         """An Agent with no site connected yet, to try a shared link as a teammate would."""
         users = get_user_model()
