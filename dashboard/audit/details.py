@@ -89,8 +89,8 @@ def bulk_detail(post: Post, ticket_ids: list[int]) -> str:
     if what == "add tag" and number(post.get("tag")):
         what += f" #{number(post.get('tag'))}"
     count = len(ticket_ids)
-    numbers = ", ".join(f"#{t}" for t in ticket_ids)
-    return f"{what}: {count} ticket{'s' if count != 1 else ''} ({numbers})"
+    numbers = f" ({', '.join(f'#{t}' for t in ticket_ids)})" if ticket_ids else ""
+    return f"{what}: {count} ticket{'s' if count != 1 else ''}{numbers}"
 
 
 def segments_detail(request: HttpRequest, kwargs: dict) -> str:

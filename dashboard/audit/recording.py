@@ -68,7 +68,9 @@ def prepare(request: HttpRequest, view_name: str, route: Route, kwargs: dict) ->
         return None
     pending = Pending(view_name=view_name, route=route, kwargs=dict(kwargs))
     if route.site == actions.OWN_SITE:
-        pending.site = SiteShot.of(_url_site(request, kwargs.get("pk")))
+        # The sites app names a connection by "pk" (by "site_id" everywhere else).
+        named = kwargs.get("pk", kwargs.get("site_id"))
+        pending.site = SiteShot.of(_url_site(request, named))
     elif route.site == actions.NEW_SITE:
         pending.known_sites = set(Site.objects.for_user(request.user).values_list("pk", flat=True))
     return pending

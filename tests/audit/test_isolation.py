@@ -78,7 +78,7 @@ def test_filters_cannot_reach_another_sites_rows(lead_client, trail, sim):
     assert response.status_code == 400
 
 
-def test_a_lead_of_the_other_site_sees_the_other_side(trail, sim, password):
+def test_a_lead_of_the_other_site_sees_the_other_side(lead_client, trail, sim, password):
     from django.contrib.auth import get_user_model
 
     academy_lead = get_user_model().objects.create_user("lead2", password=password)
@@ -86,8 +86,13 @@ def test_a_lead_of_the_other_site_sees_the_other_side(trail, sim, password):
     connect(academy_lead, sim.academy)
     client = Client()
     client.force_login(academy_lead)
-    html = client.get(reverse("audit:entries")).content.decode()
-    assert rows_of(html) == 2 and "Acme Academy" in html and ">agent<" not in html
+    # The Acme lead asked first, for the same pages and fragment: nothing of theirs is kept.
+    for headers in ({}, HTMX):
+        lead_html = lead_client.get(reverse("audit:entries"), **headers).content.decode()
+        assert "Acme Store" in lead_html
+        html = client.get(reverse("audit:entries"), **headers).content.decode()
+        assert rows_of(html) == 2 and "Acme Academy" in html
+        assert ">agent<" not in html and "Acme Store" not in html
 
 
 def test_pages_are_not_kept_for_anyone(lead_client, trail):
