@@ -176,8 +176,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "dashboard.accounts.middleware.SessionSecurityMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    # After authentication (rows name the user), inside the upstream trace (outcomes).
-    "dashboard.audit.middleware.AuditMiddleware",
+    "dashboard.audit.middleware.AuditMiddleware",  # after auth, inside the upstream trace
     "django.contrib.messages.middleware.MessageMiddleware",
     "dashboard.accounts.middleware.TemporaryPasswordMiddleware",
     "dashboard.middleware.UserTimezoneMiddleware",
@@ -359,8 +358,7 @@ WAITING_THRESHOLDS_HOURS = [
     int(h) for h in env_list("WAITING_THRESHOLDS_HOURS", "4,24,72") if h.isdigit()
 ]
 
-# Days the audit trail keeps its rows (0: for ever). Pruned by `manage.py audit_prune` and by
-# the first write of each day.
+# Days the audit trail keeps its rows (0: for ever); see dashboard/audit/retention.py.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
 if AUDIT_RETENTION_DAYS < 0:
     raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be 0 (keep for ever) or more.")

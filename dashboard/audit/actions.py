@@ -23,8 +23,9 @@ from dashboard.audit.models import Outcome
 
 # How a row finds its site.
 SITE_ID = "site_id"  # the site in the URL (one of the user's connections)
-OWN_SITE = "own_site"  # the sites app: the connection the URL names, read before the view
-NEW_SITE = "new_site"  # the connection the request made
+OWN_SITE = "own_site"  # the sites app: the user's connection the URL names, read before the view
+TEAM_SITE = "team_site"  # the sites app: the team site the URL names, read before the view
+NEW_SITE = "new_site"  # the connection the request made (else the site it was made for)
 POSTED_SITE = "posted_site"  # the site chosen in the form
 PER_TICKET_SITE = "per_ticket_site"  # one row per site of the selected tickets
 NO_SITE = ""
@@ -54,7 +55,9 @@ ACTIONS = {
     "site_connect": "Site connected",
     "site_edit": "Site connection changed",
     "site_verify": "Site connection checked",
-    "site_remove": "Site removed",
+    "site_remove": "Site connection removed",
+    "team_site_edit": "Team site changed",
+    "team_site_remove": "Team site removed",
     "saved_reply_create": "Saved reply created",
     "saved_reply_edit": "Saved reply edited",
     "saved_reply_delete": "Saved reply deleted",
@@ -89,6 +92,7 @@ class Route:
 CONNECT_PROBLEMS = {
     "auth": Outcome.REFUSED,
     "not_agent": Outcome.REFUSED,
+    "not_in_team": Outcome.REFUSED,
     "invalid_url": Outcome.INVALID,
     "scheme": Outcome.INVALID,
     "insecure": Outcome.INVALID,
@@ -163,9 +167,13 @@ WRITES: dict[str, Route] = {
         "sla", object_kind="sla_targets", upstream=False, detail=details.sla_detail
     ),
     "sites:connect": Route("site_connect", **SITE, site=NEW_SITE),
+    "sites:join": Route("site_connect", **SITE, site=NEW_SITE),
     "sites:edit": Route("site_edit", **SITE, site=OWN_SITE),
     "sites:verify": Route("site_verify", **SITE, site=OWN_SITE),
     "sites:remove": Route("site_remove", **SITE, site=OWN_SITE),
+    # Admins only: anyone else is refused (403).
+    "sites:team_settings": Route("team_site_edit", **SITE, site=TEAM_SITE),
+    "sites:team_delete": Route("team_site_remove", **SITE, site=TEAM_SITE),
     "password_change": Route(
         "password_change", object_kind="account", site=NO_SITE, upstream=False
     ),

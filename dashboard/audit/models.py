@@ -1,8 +1,8 @@
 """One row per write made through the dashboard.
 
 Sites are named by the strings they had when the write was made (base URL and label), not by a
-key to ``Site``: a connection is one user's and may be removed, while the row must stay, and
-colleagues who connected the same WordPress site are matched by its base URL.
+key to ``Site`` or ``TeamSite``: a connection, even a team site, may be removed while the row
+must stay, and viewers are matched to rows by the base URL of the sites they connected.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from dashboard.sites.models import Site
+from dashboard.sites.models import Site, TeamSite
 
 
 class Outcome(models.TextChoices):
@@ -42,8 +42,9 @@ class AuditEntryQuerySet(models.QuerySet):
         """Rows of the WordPress sites ``user`` connected, and rows without a site (settings,
         the account) of the people who share one of those sites, or of ``user``. A site the
         user has not connected shows nothing of itself, not even that it was written to."""
-        urls = Site.objects.for_user(user).values("base_url")
-        colleagues = Site.objects.filter(base_url__in=urls).values("owner")
+        team_sites = Site.objects.filter(owner=user).values("team_site")
+        urls = TeamSite.objects.filter(pk__in=team_sites).values("base_url")
+        colleagues = Site.objects.filter(team_site__in=team_sites).values("owner")
         return self.filter(
             Q(site_url__in=urls) | Q(site_url="", user__in=colleagues) | Q(site_url="", user=user)
         )

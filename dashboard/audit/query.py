@@ -26,7 +26,8 @@ def _date(raw: str) -> date | None:
 @dataclass(frozen=True)
 class AuditQuery:
     person: str = ""
-    site: str = ""  # a base URL, or NO_SITE
+    site: str = ""  # a site's slug (the same for every agent), or NO_SITE
+    site_url: str = field(default="", compare=False)  # the base URL the slug stands for
     action: str = ""
     outcome: str = ""
     start: date | None = None
@@ -35,8 +36,9 @@ class AuditQuery:
     invalid: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
-    def from_params(cls, params, *, site_urls: set[str]) -> AuditQuery:
-        """Read the URL; a site must be one of ``site_urls`` (the viewer's own) or NO_SITE."""
+    def from_params(cls, params, *, site_urls: dict[str, str]) -> AuditQuery:
+        """Read the URL; a site must be one of the viewer's own (``site_urls``: slug to base
+        URL) or NO_SITE."""
         invalid = []
 
         def pick(name: str, allowed) -> str:
@@ -53,9 +55,11 @@ class AuditQuery:
             if raw and dates[name] is None:
                 invalid.append(name)
         page = (params.get("page") or "1").strip()
+        site = pick("site", {*site_urls, NO_SITE})
         return cls(
             person=(params.get("person") or "").strip()[:150],
-            site=pick("site", {*site_urls, NO_SITE}),
+            site=site,
+            site_url=site_urls.get(site, ""),
             action=pick("action", ACTIONS),
             outcome=pick("outcome", Outcome.values),
             start=dates["from"],
@@ -90,7 +94,7 @@ class AuditQuery:
         if self.person:
             rows = rows.filter(username=self.person)
         if self.site:
-            rows = rows.filter(site_url="" if self.site == NO_SITE else self.site)
+            rows = rows.filter(site_url="" if self.site == NO_SITE else self.site_url)
         if self.action:
             rows = rows.filter(action=self.action)
         if self.outcome:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 
 from dashboard.audit import actions, outcomes
 from dashboard.audit.actions import Route
@@ -15,8 +15,8 @@ from dashboard.audit.details import bulk_detail, number
 from dashboard.audit.models import AuditEntry, Outcome
 from dashboard.audit.notes import noted
 from dashboard.fluent.discovery import ConnectError, normalise_base_url
-from dashboard.sites.models import Site
-from dashboard.usersites import user_site, user_sites
+from dashboard.sites.models import Site, TeamSite
+from dashboard.usersites import find_user_site, user_sites
 
 MAX_BULK_TICKETS = 500  # as many as the bulk form reads
 
@@ -28,13 +28,26 @@ class SiteShot:
     base_url: str = ""
     label: str = ""
     key: str = ""
-    pk: int | None = None
+    pk: int | None = None  # the connection's
+    team_pk: int | None = None  # the team site's
+
+    @classmethod
+    def of_team(cls, team_site: TeamSite | None) -> SiteShot:
+        if team_site is None:
+            return cls()
+        return cls(base_url=team_site.base_url, label=team_site.label[:80], team_pk=team_site.pk)
 
     @classmethod
     def of(cls, site: Site | None) -> SiteShot:
         if site is None:
             return cls()
-        return cls(base_url=site.base_url, label=site.label[:80], key=site.cache_key, pk=site.pk)
+        return cls(
+            base_url=site.base_url,
+            label=site.label[:80],
+            key=site.cache_key,
+            pk=site.pk,
+            team_pk=site.team_site_id,
+        )
 
 
 @dataclass
@@ -44,7 +57,7 @@ class Pending:
     view_name: str
     route: Route
     kwargs: dict[str, Any]
-    site: SiteShot | None = None  # OWN_SITE: the connection the URL names
+    site: SiteShot | None = None  # OWN_SITE, TEAM_SITE: the site the URL names
     known_sites: set[int] = field(default_factory=set)  # NEW_SITE: the user's, beforehand
 
 
@@ -55,10 +68,18 @@ class Target:
 
 
 def _url_site(request: HttpRequest, value: Any) -> Site | None:
-    try:
-        return user_site(request, value)
-    except Http404:
-        return None
+    """The user's connection to the site a URL or form names, or None."""
+    return find_user_site(request, value)
+
+
+def _named_site(request: HttpRequest, value: Any) -> SiteShot:
+    """The site a URL names: the user's connection, else the team site (a write tried on a
+    site the user has not connected is seen by the leads of that site)."""
+    site = _url_site(request, value)
+    if site is not None:
+        return SiteShot.of(site)
+    team_site = TeamSite.objects.filter(slug=str(value or "")).first()
+    return SiteShot.of_team(team_site)
 
 
 def prepare(request: HttpRequest, view_name: str, route: Route, kwargs: dict) -> Pending | None:
@@ -67,10 +88,12 @@ def prepare(request: HttpRequest, view_name: str, route: Route, kwargs: dict) ->
     if route.writes is not None and not route.writes(request.POST):
         return None
     pending = Pending(view_name=view_name, route=route, kwargs=dict(kwargs))
+    # The sites app names a site by "slug" (by "site_id" everywhere else).
+    named = kwargs.get("slug", kwargs.get("site_id"))
     if route.site == actions.OWN_SITE:
-        # The sites app names a connection by "pk" (by "site_id" everywhere else).
-        named = kwargs.get("pk", kwargs.get("site_id"))
-        pending.site = SiteShot.of(_url_site(request, named))
+        pending.site = _named_site(request, named)
+    elif route.site == actions.TEAM_SITE:
+        pending.site = SiteShot.of_team(TeamSite.objects.filter(slug=str(named)).first())
     elif route.site == actions.NEW_SITE:
         pending.known_sites = set(Site.objects.for_user(request.user).values_list("pk", flat=True))
     return pending
@@ -79,12 +102,18 @@ def prepare(request: HttpRequest, view_name: str, route: Route, kwargs: dict) ->
 def _targets(request: HttpRequest, pending: Pending) -> list[Target]:
     route, kwargs = pending.route, pending.kwargs
     if route.site == actions.SITE_ID:
-        return [Target(SiteShot.of(_url_site(request, kwargs.get("site_id"))))]
-    if route.site == actions.OWN_SITE:
+        return [Target(_named_site(request, kwargs.get("site_id")))]
+    if route.site in (actions.OWN_SITE, actions.TEAM_SITE):
         shot = pending.site or SiteShot()
-        # An edit may have changed the label or address: the row names the connection as now.
-        after = Site.objects.filter(owner=request.user, pk=shot.pk).first() if shot.pk else None
-        return [Target(SiteShot.of(after) if after else shot)]
+        # An edit may have renamed it: the row names the site as the write left it (and as it
+        # was, once removed).
+        if route.site == actions.OWN_SITE and shot.pk is not None:
+            after = SiteShot.of(Site.objects.filter(owner=request.user, pk=shot.pk).first())
+        elif route.site == actions.TEAM_SITE and shot.team_pk is not None:
+            after = SiteShot.of_team(TeamSite.objects.filter(pk=shot.team_pk).first())
+        else:
+            after = SiteShot()
+        return [Target(after if after.base_url else shot)]
     if route.site == actions.NEW_SITE:
         made = (
             Site.objects.for_user(request.user)
@@ -92,7 +121,10 @@ def _targets(request: HttpRequest, pending: Pending) -> list[Target]:
             .order_by("-pk")
             .first()
         )
-        return [Target(SiteShot.of(made) if made else _typed_site(request))]
+        if made is not None:
+            return [Target(SiteShot.of(made))]
+        joined = kwargs.get("slug")
+        return [Target(_named_site(request, joined) if joined else _typed_site(request))]
     if route.site == actions.POSTED_SITE:
         sites = user_sites(request)
         chosen = _url_site(request, request.POST.get("site")) or (sites[0] if sites else None)

@@ -29,21 +29,19 @@ PER_PAGE = 50
 
 def _visible(request: HttpRequest) -> tuple[AuditQuery, object]:
     """The filters, and the rows the viewer may see (their own sites' and their team's)."""
-    site_urls = {site.base_url for site in user_sites(request)}
+    site_urls = {site.slug: site.base_url for site in user_sites(request)}
     query = AuditQuery.from_params(request.GET, site_urls=site_urls)
     return query, AuditEntry.objects.visible_to(request.user)
 
 
 def _links(request: HttpRequest, rows) -> None:
     """Each row's site as the viewer connected it (for its badge), and each ticket row's link
-    to its thread through that connection."""
+    to its thread."""
     mine = {site.base_url: site for site in user_sites(request)}
     for row in rows:
         row.viewer_site = mine.get(row.site_url)
         row.thread_link = (
-            thread_url(row.viewer_site.pk, row.ticket_id)
-            if row.viewer_site and row.ticket_id
-            else ""
+            thread_url(row.viewer_site, row.ticket_id) if row.viewer_site and row.ticket_id else ""
         )
 
 

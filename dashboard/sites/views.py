@@ -101,6 +101,7 @@ def site_join(request: HttpRequest, slug: str) -> HttpResponse:
                 owner=request.user, base_url=team_site.base_url, may_add=False, **form.cleaned_data
             )
         except ConnectError as error:
+            audit.note(request, problem=error.kind)
             form.add_connect_error(error)
         else:
             messages.success(request, f"Connected {site.label}: {_found(info)}")

@@ -51,7 +51,7 @@ def test_a_lead_sees_only_rows_of_sites_they_connected(lead_client, trail, sim):
     assert "Acme Store" in html and "Acme Academy" not in html
     assert ">other<" not in html  # not even as a person to filter by
     # The ticket links to its thread through the lead's own connection of the site.
-    assert reverse("tickets:thread", args=[trail["lead_site"].pk, trail["mine"]]) in html
+    assert reverse("tickets:thread", args=[trail["lead_site"], trail["mine"]]) in html
     fragment = lead_client.get(reverse("audit:entries"), **HTMX).content.decode()
     assert rows_of(fragment) == 2 and "Acme Academy" not in fragment
 

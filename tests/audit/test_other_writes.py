@@ -17,7 +17,7 @@ from tests.tickets.test_thread import HTMX
 
 def test_customer_edit_and_delete_name_the_customer(agent_client, acme, sim):
     olivia = customer_by_email(sim.acme, OLIVIA)
-    args = [acme.pk, olivia["id"]]
+    args = [acme, olivia["id"]]
     agent_client.post(reverse("customers:edit", args=args), form_data(olivia, city="Perth"))
     agent_client.post(reverse("customers:delete", args=args))
     assert olivia["id"] not in sim.acme.site.customers
@@ -36,7 +36,7 @@ def test_customer_delete_on_a_site_without_the_route_is_failed(agent_client, acm
     sim.acme.site.add_fault(
         "plugin_missing_404", route="/fluent-support/v2/customers/*", method="DELETE"
     )
-    agent_client.post(reverse("customers:delete", args=[acme.pk, olivia["id"]]))
+    agent_client.post(reverse("customers:delete", args=[acme, olivia["id"]]))
     assert only_entry().outcome == Outcome.FAILED
 
 
@@ -59,16 +59,14 @@ def test_contact_tags_status_notes_and_creation_are_recorded(agent_client, acme,
     )
     send(
         "crm_segments",
-        [acme.pk, cid],
+        [acme, cid],
         where | {"kind": "tags", "action": "attach", "segment": tag["id"]},
     )
-    send("crm_status", [acme.pk, cid], where | {"status": "unsubscribed"})  # asks first
-    send("crm_status", [acme.pk, cid], where | {"status": "unsubscribed", "confirm": "on"})
-    send("crm_add_note", [acme.pk, cid], where | {"title": "Called", "body": "Spoke on the phone."})
+    send("crm_status", [acme, cid], where | {"status": "unsubscribed"})  # asks first
+    send("crm_status", [acme, cid], where | {"status": "unsubscribed", "confirm": "on"})
+    send("crm_add_note", [acme, cid], where | {"title": "Called", "body": "Spoke on the phone."})
     other = customer_without_contact(sim.acme)
-    send(
-        "crm_create", [acme.pk], {"home": acme.pk, "customer": other["id"], "status": "subscribed"}
-    )
+    send("crm_create", [acme], {"home": acme.pk, "customer": other["id"], "status": "subscribed"})
 
     rows = [
         (e.action, e.object_kind, e.object_id, e.detail, e.outcome)
@@ -92,7 +90,7 @@ def test_a_contact_tag_the_site_does_not_have_is_not_sent(agent_client, acme, si
         "action": "attach",
         "title": "Escalated",
     }
-    agent_client.post(reverse("customers:crm_segments", args=[acme.pk, cid]), data, **HTMX)
+    agent_client.post(reverse("customers:crm_segments", args=[acme, cid]), data, **HTMX)
     entry = only_entry()
     assert (entry.detail, entry.outcome) == ("attach tag “Escalated”", Outcome.UNSENT)
 
@@ -121,7 +119,7 @@ def test_a_new_ticket_names_the_ticket_the_site_created(agent_client, acme, sim)
     assert entry.outcome == Outcome.OK
 
 
-def test_connecting_checking_and_removing_a_site_are_recorded(agent_client, user, sim):
+def test_connecting_checking_renaming_and_removing_a_site_are_recorded(agent_client, user, sim):
     admin = sim.acme.site.users["admin"]
     data = {
         "label": "",
@@ -131,26 +129,51 @@ def test_connecting_checking_and_removing_a_site_are_recorded(agent_client, user
     }
     assert agent_client.post(reverse("sites:connect"), data).status_code == 302
     site = Site.objects.get(owner=user)
-    agent_client.post(reverse("sites:verify", args=[site.pk]))
-    edit = {
-        "label": "Acme (main)",
-        "base_url": sim.acme.base_url,
-        "username": "admin",
-        "app_password": "",
-    }
-    agent_client.post(reverse("sites:edit", args=[site.pk]), edit)
-    agent_client.post(reverse("sites:remove", args=[site.pk]))
+    agent_client.post(reverse("sites:verify", args=[site]))
+    edit = {"username": "admin", "app_password": ""}
+    agent_client.post(reverse("sites:edit", args=[site]), edit)
+    rename = {"label": "Acme (main)", "tone": "3"}
+    agent_client.post(reverse("sites:team_settings", args=[site]), rename)
+    agent_client.post(reverse("sites:remove", args=[site]))
     assert not Site.objects.filter(owner=user).exists()
+    join = {"username": "admin", "app_password": admin.app_password}
+    agent_client.post(reverse("sites:join", args=[site.slug]), join)
+    agent_client.post(reverse("sites:team_delete", args=[site.slug]))
     rows = [
         (e.action, e.site_url, e.site_label, e.outcome) for e in AuditEntry.objects.order_by("pk")
     ]
+    acme = sim.acme.base_url
     assert rows == [
-        ("site_connect", sim.acme.base_url, "Acme Store", Outcome.OK),
-        ("site_verify", sim.acme.base_url, "Acme Store", Outcome.OK),
-        # The connection as the edit left it, and as it was just before it was removed.
-        ("site_edit", sim.acme.base_url, "Acme (main)", Outcome.OK),
-        ("site_remove", sim.acme.base_url, "Acme (main)", Outcome.OK),
+        ("site_connect", acme, "Acme Store", Outcome.OK),
+        ("site_verify", acme, "Acme Store", Outcome.OK),
+        ("site_edit", acme, "Acme Store", Outcome.OK),
+        # The site as the change left it, and as it was just before it was removed.
+        ("team_site_edit", acme, "Acme (main)", Outcome.OK),
+        ("site_remove", acme, "Acme (main)", Outcome.OK),
+        ("site_connect", acme, "Acme (main)", Outcome.OK),
+        ("team_site_remove", acme, "Acme (main)", Outcome.OK),
     ]
+
+
+def test_changing_the_teams_sites_without_the_right_is_refused(acme, other_user, sim):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(other_user)
+    client.post(reverse("sites:team_settings", args=[acme]), {"label": "Mine", "tone": "1"})
+    data = {"base_url": sim.beta.base_url, "username": "admin", "app_password": "x"}
+    client.post(reverse("sites:connect"), data)  # a new address: only admins add sites
+    renamed, added = AuditEntry.objects.order_by("pk")
+    assert (renamed.site_url, renamed.outcome, renamed.status) == (
+        sim.acme.base_url,
+        Outcome.REFUSED,
+        403,
+    )
+    assert (added.site_url, added.outcome, added.detail) == (
+        sim.beta.base_url,
+        Outcome.REFUSED,
+        "not_in_team",
+    )
 
 
 def test_a_refused_connection_and_a_failed_check_say_so(agent_client, user, acme, sim):
@@ -162,7 +185,7 @@ def test_a_refused_connection_and_a_failed_check_say_so(agent_client, user, acme
     }
     assert agent_client.post(reverse("sites:connect"), data).status_code == 422
     sim.acme.site.add_fault("status_500")
-    assert agent_client.post(reverse("sites:verify", args=[acme.pk])).status_code == 302
+    assert agent_client.post(reverse("sites:verify", args=[acme])).status_code == 302
     refused, failed = AuditEntry.objects.order_by("pk")
     # The address tried, so the leads of that site see the attempt; why, in one word.
     assert (refused.site_url, refused.outcome, refused.detail) == (
@@ -182,17 +205,17 @@ def test_saved_replies_signatures_sla_snoozes_and_preferences_are_recorded(
         reverse("workflow:reply_edit", args=[reply.pk]), {"title": "Hi", "body": "Hi"}
     )
     agent_client.post(reverse("workflow:reply_delete", args=[reply.pk]))
-    agent_client.post(reverse("workflow:signature_update", args=[acme.pk]), {"text": "Jordan"})
+    agent_client.post(reverse("workflow:signature_update", args=[acme]), {"text": "Jordan"})
     agent_client.post(
-        reverse("workflow:sla_save", args=[acme.pk]), {"mailbox": 2, "first_response_hours": 4}
+        reverse("workflow:sla_save", args=[acme]), {"mailbox": 2, "first_response_hours": 4}
     )
-    agent_client.post(reverse("workflow:sla_save", args=[acme.pk]), {"first_response_hours": 721})
+    agent_client.post(reverse("workflow:sla_save", args=[acme]), {"first_response_hours": 721})
     ticket_id = next(t["id"] for t in sim.acme.site.tickets.values() if t["status"] == "active")
     agent_client.post(
-        reverse("workflow:snooze", args=[acme.pk, ticket_id]),
+        reverse("workflow:snooze", args=[acme, ticket_id]),
         {"when": "next_week", "wake_on_reply": "1"},
     )
-    agent_client.post(reverse("workflow:wake", args=[acme.pk, ticket_id]))
+    agent_client.post(reverse("workflow:wake", args=[acme, ticket_id]))
     agent_client.post(reverse("tickets:preferences"), {"after_send": "stay"})
     rows = [
         (e.action, e.site_url, e.object_kind, e.object_id, e.detail, e.outcome)
@@ -236,3 +259,19 @@ def test_a_password_change_is_recorded_and_a_wrong_old_password_is_invalid(clien
         ("password_change", "account", Outcome.INVALID),
         ("password_change", "account", Outcome.OK),
     ]
+
+
+def test_a_write_on_a_site_not_connected_is_refused_and_names_the_site(acme, other_user, sim):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(other_user)
+    ticket_id = next(iter(sim.acme.site.tickets))
+    response = client.post(reverse("tickets:close", args=[acme, ticket_id]), **HTMX)
+    assert response.status_code == 403  # the prompt to connect it
+    entry = only_entry()
+    assert (entry.username, entry.site_url, entry.outcome) == (
+        "other",
+        sim.acme.base_url,
+        Outcome.REFUSED,
+    )

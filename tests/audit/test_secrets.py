@@ -42,12 +42,12 @@ def test_no_text_typed_anywhere_reaches_the_trail(agent_client, user, acme, sim)
     )
     olivia = customer_by_email(sim.acme, OLIVIA)
     agent_client.post(
-        reverse("customers:edit", args=[acme.pk, olivia["id"]]), form_data(olivia, city=MARKER)
+        reverse("customers:edit", args=[acme, olivia["id"]]), form_data(olivia, city=MARKER)
     )
     where = {"home": acme.pk, "customer": olivia["id"]}
     cid = contact_id(sim.acme, OLIVIA)
     agent_client.post(
-        reverse("customers:crm_add_note", args=[acme.pk, cid]),
+        reverse("customers:crm_add_note", args=[acme, cid]),
         where | {"title": MARKER, "body": MARKER},
         **HTMX,
     )
@@ -60,9 +60,9 @@ def test_no_text_typed_anywhere_reaches_the_trail(agent_client, user, acme, sim)
     agent_client.post(
         reverse("workflow:reply_edit", args=[reply.pk]), {"title": MARKER, "body": MARKER}
     )
-    agent_client.post(reverse("workflow:signature_update", args=[acme.pk]), {"text": MARKER})
+    agent_client.post(reverse("workflow:signature_update", args=[acme]), {"text": MARKER})
     agent_client.post(
-        reverse("workflow:snooze", args=[acme.pk, ticket_id]), {"when": "custom", "custom": MARKER}
+        reverse("workflow:snooze", args=[acme, ticket_id]), {"when": "custom", "custom": MARKER}
     )
     assert AuditEntry.objects.count() >= 12
     assert MARKER not in everything_recorded()
@@ -80,7 +80,7 @@ def test_no_password_reaches_the_trail(agent_client, client, user, password, sim
     agent_client.post(reverse("sites:connect"), data | {"app_password": admin.app_password})
     site = Site.objects.get(owner=user)
     agent_client.post(
-        reverse("sites:edit", args=[site.pk]),
+        reverse("sites:edit", args=[site]),
         data | {"label": "Acme", "app_password": admin.app_password},
     )
     new_password = f"{MARKER} horse"

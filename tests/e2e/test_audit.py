@@ -81,5 +81,5 @@ def test_an_agents_reply_appears_in_the_leads_audit_trail(
     page.screenshot(path=str(SHOTS / "trail-390.png"), full_page=True)
     page.set_viewport_size({"width": 1440, "height": 900})
     page.get_by_role("link", name=f"Ticket #{ticket_id}").click()
-    page.wait_for_url(re.compile(rf"/sites/{lead_site.pk}/tickets/{ticket_id}/"))
+    page.wait_for_url(re.compile(rf"/sites/{lead_site.slug}/tickets/{ticket_id}/"))
     context.close()
