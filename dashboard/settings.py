@@ -358,10 +358,8 @@ WAITING_THRESHOLDS_HOURS = [
     int(h) for h in env_list("WAITING_THRESHOLDS_HOURS", "4,24,72") if h.isdigit()
 ]
 
-# Days the audit trail keeps its rows (0: for ever); see dashboard/audit/retention.py.
+# Days the audit trail keeps its rows (0: for ever); checked by dashboard/audit/apps.py.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
-if AUDIT_RETENTION_DAYS < 0:
-    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be 0 (keep for ever) or more.")
 
 LOGGING = {
     "version": 1,

@@ -65,6 +65,9 @@ ACTIONS = {
     "sla": "SLA targets saved",
     "preferences": "Preferences saved",
     "password_change": "Password changed",
+    "user_add": "User added",
+    "user_role": "Role changed",
+    "user_active": "User activated or deactivated",
 }
 
 
@@ -106,6 +109,13 @@ CUSTOMER = {"object_kind": "customer", "object_kwarg": "customer_id"}
 CONTACT = {"object_kind": "contact", "object_kwarg": "contact_id"}
 SAVED_REPLY = {"object_kind": "saved_reply", "object_kwarg": "pk", "site": NO_SITE}
 SITE = {"object_kind": "site", "upstream": False, "problems": CONNECT_PROBLEMS}
+USER = {
+    "object_kind": "user",
+    "object_kwarg": "pk",
+    "site": NO_SITE,
+    "upstream": False,
+    "problems": {"refused": Outcome.REFUSED},
+}
 
 WRITES: dict[str, Route] = {
     "tickets:reply": Route(details.reply_action, **TICKET, detail=details.reply_detail),
@@ -177,6 +187,15 @@ WRITES: dict[str, Route] = {
     "password_change": Route(
         "password_change", object_kind="account", site=NO_SITE, upstream=False
     ),
+    # The Team page (admins): a refusal (the last admin, oneself) is noted by the view, since
+    # without JavaScript it answers with a redirect either way.
+    "team:add": Route(
+        "user_add",
+        **{**USER, "object_kwarg": ""},  # the new user's id is noted by the view
+        detail=details.new_user_detail,
+    ),
+    "team:role": Route("user_role", **USER, detail=details.role_detail),
+    "team:active": Route("user_active", **USER, detail=details.active_detail),
 }
 
 READS = "Reads only: it answers GET and changes nothing."
@@ -227,6 +246,7 @@ NOT_AUDITED: dict[str, str] = {
             "sites:list",
             "audit:entries",
             "audit:export",
+            "team:list",
         ],
         READS,
     ),

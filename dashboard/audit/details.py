@@ -7,10 +7,12 @@ enough to be one (they are picked from the site's own list).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.http import HttpRequest
 
+from dashboard.accounts.roles import BY_KEY as ROLES
 from dashboard.fluent.crm import STATUS_LABELS as CONTACT_STATUSES
 from dashboard.fluent.tickets import PRIORITIES
 from dashboard.tickets.forms import PROPERTY_LABELS
@@ -152,3 +154,22 @@ def snooze_detail(request: HttpRequest, kwargs: dict) -> str:
 def preferences_detail(request: HttpRequest, kwargs: dict) -> str:
     choice = word(request.POST.get("after_send"), AfterSend.values)
     return f"after send: {choice.replace('_', ' ')}" if choice else ""
+
+
+# What Django's username validator lets through: an account's name, not free text.
+USERNAME = re.compile(r"[\w.@+-]{1,150}")
+
+
+def new_user_detail(request: HttpRequest, kwargs: dict) -> str:
+    username = str(request.POST.get("username") or "").strip()
+    role = word(request.POST.get("role"), ROLES)
+    parts = [username if USERNAME.fullmatch(username) else "", f"role: {role}" if role else ""]
+    return ", ".join(p for p in parts if p)
+
+
+def role_detail(request: HttpRequest, kwargs: dict) -> str:
+    return f"role: {word(request.POST.get('role'), ROLES) or '(not valid)'}"
+
+
+def active_detail(request: HttpRequest, kwargs: dict) -> str:
+    return {"1": "activated", "0": "deactivated"}.get(request.POST.get("active", ""), "(not valid)")

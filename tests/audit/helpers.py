@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Permission
-
+from dashboard.accounts.roles import TEAM_LEAD, set_role
 from dashboard.audit.models import AuditEntry
 
 
 def grant_audit(user) -> None:
-    """What a team lead's or administrator's role grants: reading the audit trail."""
-    user.user_permissions.add(
-        Permission.objects.get(codename="view_auditentry", content_type__app_label="audit")
-    )
+    """Make ``user`` a Team lead, the first role that reads the audit trail."""
+    set_role(user, TEAM_LEAD)
 
 
 def only_entry(**filters) -> AuditEntry:

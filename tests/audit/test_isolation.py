@@ -101,11 +101,22 @@ def test_pages_are_not_kept_for_anyone(lead_client, trail):
     assert "HX-Request" in response["Vary"]
 
 
-def test_without_the_permission_there_is_no_trail_and_no_link(agent_client, lead_client, trail):
-    assert agent_client.get(reverse("audit:entries")).status_code == 403
-    assert agent_client.get(reverse("audit:export")).status_code == 403
+def test_an_agent_has_no_trail_and_no_link(lead_client, trail, password):
+    from django.contrib.auth import get_user_model
+
+    from dashboard.accounts.roles import AGENT, set_role
+
+    agent = get_user_model().objects.create_user("plain", password=password)
+    set_role(agent, AGENT)
+    client = Client()
+    client.force_login(agent)
+    refused = client.get(reverse("audit:entries"))
+    assert refused.status_code == 403
+    assert "Acme Store" not in refused.content.decode()
+    assert "a Team lead or an Admin" in refused.content.decode()  # whom to ask
+    assert client.get(reverse("audit:export")).status_code == 403
     audit_link = f'href="{reverse("audit:entries")}"'
-    assert audit_link not in agent_client.get(reverse("sites:list")).content.decode()
+    assert audit_link not in client.get(reverse("sites:list")).content.decode()
     assert audit_link in lead_client.get(reverse("sites:list")).content.decode()
 
 

@@ -3,6 +3,7 @@ with its outcome, and the steps that only ask (a confirmation, a form shown agai
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from dashboard.audit.models import AuditEntry, Outcome
@@ -275,3 +276,36 @@ def test_a_write_on_a_site_not_connected_is_refused_and_names_the_site(acme, oth
         sim.acme.base_url,
         Outcome.REFUSED,
     )
+
+
+def test_the_team_page_records_users_added_roles_and_deactivations(team_admin, agent_user):
+    from django.test import Client
+
+    admin = Client()
+    admin.force_login(team_admin)
+    new = {
+        "username": "priya",
+        "first_name": "Priya",
+        "last_name": "Shah",
+        "email": "priya@example.test",
+        "role": "agent",
+        "password1": "stapler orbit lantern 7",
+        "password2": "stapler orbit lantern 7",
+    }
+    admin.post(reverse("team:add"), new)
+    admin.post(reverse("team:role", args=[agent_user.pk]), {"role": "team_lead"}, **HTMX)
+    admin.post(reverse("team:active", args=[agent_user.pk]), {"active": "0"})
+    # The last admin stepping down is refused: without JavaScript that is a redirect too.
+    admin.post(reverse("team:role", args=[team_admin.pk]), {"role": "agent"})
+    priya = get_user_model().objects.get(username="priya")
+    rows = [
+        (e.action, e.object_kind, e.object_id, e.detail, e.outcome)
+        for e in AuditEntry.objects.order_by("pk")
+    ]
+    assert rows == [
+        ("user_add", "user", str(priya.pk), "priya, role: agent", Outcome.OK),
+        ("user_role", "user", str(agent_user.pk), "role: team_lead", Outcome.OK),
+        ("user_active", "user", str(agent_user.pk), "deactivated", Outcome.OK),
+        ("user_role", "user", str(team_admin.pk), "role: agent; refused", Outcome.REFUSED),
+    ]
+    assert "stapler" not in str(list(AuditEntry.objects.values()))

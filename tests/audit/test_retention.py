@@ -69,3 +69,12 @@ def test_the_first_write_of_the_day_prunes_and_later_ones_do_not(agent_client, a
         url("property", acme, ticket_id), {"name": "priority", "value": "normal"}, **HTMX
     )
     assert AuditEntry.objects.filter(pk=later.pk).exists()
+
+
+def test_a_negative_retention_is_a_startup_error(settings):
+    from django.core import checks
+
+    settings.AUDIT_RETENTION_DAYS = -1
+    assert [e.id for e in checks.run_checks() if e.id.startswith("audit.")] == ["audit.E001"]
+    settings.AUDIT_RETENTION_DAYS = 30
+    assert not [e for e in checks.run_checks() if e.id.startswith("audit.")]

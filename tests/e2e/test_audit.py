@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from dashboard.accounts.roles import AGENT, set_role
 from tests.audit.helpers import grant_audit
 from tests.conftest import connect
 from tests.e2e.test_thread import open_ticket, thread
@@ -29,8 +30,9 @@ def log_in(page, live_server, username: str, password: str) -> None:
 
 @pytest.mark.usefixtures("stays_after_send")
 def test_an_agents_reply_appears_in_the_leads_audit_trail(
-    logged_in_page, live_server, acme, sim, browser, browser_context_args, password
+    logged_in_page, live_server, user, acme, sim, browser, browser_context_args, password
 ):
+    set_role(user, AGENT)
     agent = logged_in_page
     ticket_id = open_ticket(sim.acme)
     agent.goto(thread(live_server, acme, ticket_id))
