@@ -18,6 +18,7 @@ NAV = [
     # Without the team's reports, Reports is the agent's own figures.
     ("My stats", "reports:mine", "reports", None),
     ("Sites", "sites:list", "sites", None),
+    ("Audit", "audit:entries", "audit", roles.VIEW_AUDIT),
 ]
 
 
@@ -26,18 +27,23 @@ def navigation(request: HttpRequest) -> dict:
         return {}
     match = getattr(request, "resolver_match", None)
     section = match.app_name if match else ""
-    items = []
-    for label, url_name, app_name, perm in NAV:
-        if perm and not request.user.has_perm(perm):
-            continue
-        if url_name == "reports:mine" and request.user.has_perm(roles.VIEW_TEAM_REPORTS):
-            continue  # team leads reach their own figures from the reports page
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
-            continue
-        items.append({"label": label, "url": url, "current": section == app_name})
-    return {"nav_items": items}
+
+    def build() -> list[dict]:
+        items = []
+        for label, url_name, app_name, perm in NAV:
+            if perm and not request.user.has_perm(perm):
+                continue
+            if url_name == "reports:mine" and request.user.has_perm(roles.VIEW_TEAM_REPORTS):
+                continue  # team leads reach their own figures from the reports page
+            try:
+                url = reverse(url_name)
+            except NoReverseMatch:
+                continue
+            items.append({"label": label, "url": url, "current": section == app_name})
+        return items
+
+    # Lazy: fragments never show the navigation, so they never look up permissions for it.
+    return {"nav_items": SimpleLazyObject(build)}
 
 
 def upstream_notices(request: HttpRequest) -> dict:

@@ -160,6 +160,7 @@ INSTALLED_APPS = [
     "dashboard.queues",
     "dashboard.reports",
     "dashboard.workflow",
+    "dashboard.audit",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +176,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "dashboard.accounts.middleware.SessionSecurityMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "dashboard.audit.middleware.AuditMiddleware",  # after auth, inside the upstream trace
     "django.contrib.messages.middleware.MessageMiddleware",
     "dashboard.accounts.middleware.TemporaryPasswordMiddleware",
     "dashboard.middleware.UserTimezoneMiddleware",
@@ -357,6 +359,9 @@ if AVATARS == "gravatar":
 WAITING_THRESHOLDS_HOURS = [
     int(h) for h in env_list("WAITING_THRESHOLDS_HOURS", "4,24,72") if h.isdigit()
 ]
+
+# Days the audit trail keeps its rows (0: for ever); checked by dashboard/audit/apps.py.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
 
 LOGGING = {
     "version": 1,

@@ -19,6 +19,7 @@ urlpatterns = [
     path("reports/", include("dashboard.reports.urls")),
     path("workflow/", include("dashboard.workflow.urls")),
     path("team/", include("dashboard.accounts.urls")),
+    path("audit/", include("dashboard.audit.urls")),
     path("", include("dashboard.tickets.urls")),
 ]
 

@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from dashboard.accounts import members, roles
 from dashboard.accounts.access import role_required
 from dashboard.accounts.forms import ActiveForm, NewUserForm, RoleForm
+from dashboard.audit import notes as audit
 
 SELF_DEACTIVATION = "You cannot deactivate yourself: another admin can."
 
@@ -32,6 +33,8 @@ def _row_url(user) -> str:
 def _answer(request: HttpRequest, user, *, error: str = "", done: str = "") -> HttpResponse:
     """The row again (htmx), with what happened in it; without JavaScript, back to the list
     with a message."""
+    if error:
+        audit.note(request, problem="refused")
     if not request.htmx:
         if error:
             messages.error(request, error)
@@ -109,6 +112,7 @@ def add(request: HttpRequest) -> HttpResponse:
             first_name=data["first_name"],
             last_name=data["last_name"],
         )
+        audit.note(request, object_id=user.pk)
         messages.success(
             request,
             f"Added {user.get_username()} as {form.chosen_role().with_article}. Give them the "

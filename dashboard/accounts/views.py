@@ -75,3 +75,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             self.request, "Password changed. Your other sessions have been logged out."
         )
         return response
+
+    def form_invalid(self, form):
+        # As every other form here: a refused submission answers 422, so it is told apart
+        # from a page shown (the audit trail records it as invalid).
+        response = super().form_invalid(form)
+        response.status_code = 422
+        return response

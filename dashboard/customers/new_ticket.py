@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from dashboard.audit import notes as audit
 from dashboard.customers.forms import NewTicketForm
 from dashboard.fluent.customers import customer_get, customer_search
 from dashboard.fluent.errors import InvalidInputError, NotFoundError, UpstreamError
@@ -142,6 +143,7 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
     )
     created = _create(form, site) if creating and form.is_valid() else None
     if isinstance(created, Ticket):
+        audit.note(request, object_id=created.id)
         messages.success(request, f"Created ticket #{created.id} on {site.label}.")
         url = thread_url(site, created.id)
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)

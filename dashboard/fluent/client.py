@@ -287,7 +287,19 @@ class FluentClient:
         files: dict[str, tuple[str, bytes, str]] | None = None,
     ) -> Any:
         """Send a write once (never retried), invalidate the scopes it changes, return JSON.
-        ``data`` goes as JSON; ``form`` and ``files`` as multipart (an upload)."""
+        ``data`` goes as JSON; ``form`` and ``files`` as multipart (an upload). The trace notes
+        the write and its outcome."""
+        try:
+            answer = self._send(
+                method, path, data=data, invalidates=invalidates, form=form, files=files
+            )
+        except errors.UpstreamError as error:
+            trace.wrote(self.credential.key, error, upload=bool(files))
+            raise
+        trace.wrote(self.credential.key, upload=bool(files))
+        return answer
+
+    def _send(self, method: str, path: str, *, data, invalidates, form, files) -> Any:
         started = time.perf_counter()
         body: dict[str, Any] = {"data": form, "files": files} if files else {"json": data}
         try:

@@ -26,6 +26,17 @@ class StaleNotice:
     reason: str
 
 
+@dataclass(frozen=True)
+class Write:
+    """One write sent to a site in this request, and what became of it (the audit trail's
+    outcome is read from these, so it is the site's answer, not the page's status)."""
+
+    credential_key: str
+    error_kind: str = ""  # empty when the site took the write
+    maybe_applied: bool = False  # no answer came back: the site may have applied it
+    upload: bool = False  # a file staged for a message, not a change of its own
+
+
 @dataclass
 class Trace:
     calls: int = 0  # requests that went to a site
@@ -46,6 +57,8 @@ class Trace:
     # and those it refused (401).
     accepted: set[str] = field(default_factory=set)
     refused: set[str] = field(default_factory=set)
+    # Every write sent to a site, in order, with its outcome.
+    writes: list[Write] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
@@ -144,6 +157,21 @@ def refused(key: str) -> None:
         return
     with trace.lock:
         trace.refused.add(key)
+
+
+def wrote(key: str, error: UpstreamError | None = None, *, upload: bool = False) -> None:
+    """A write went out with this credential; ``error`` is what became of it, if it failed."""
+    trace = _current.get()
+    if trace is None:
+        return
+    entry = Write(
+        credential_key=key,
+        error_kind=error.kind if error else "",
+        maybe_applied=bool(error and error.maybe_applied),
+        upload=upload,
+    )
+    with trace.lock:
+        trace.writes.append(entry)
 
 
 def fail() -> None:

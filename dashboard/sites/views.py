@@ -13,6 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from dashboard.accounts.access import role_required
 from dashboard.accounts.roles import MANAGE_SITES
+from dashboard.audit import notes as audit
 from dashboard.fluent.discovery import ConnectError
 from dashboard.sites import services
 from dashboard.sites.forms import ConnectionForm, SiteForm, TeamSiteForm
@@ -72,6 +73,7 @@ def site_connect(request: HttpRequest) -> HttpResponse:
                 owner=request.user, may_add=may_add, **form.cleaned_data
             )
         except ConnectError as error:
+            audit.note(request, problem=error.kind)
             form.add_connect_error(error)
         else:
             messages.success(request, f"Connected {site.label}: {_found(info)}")
@@ -99,6 +101,7 @@ def site_join(request: HttpRequest, slug: str) -> HttpResponse:
                 owner=request.user, base_url=team_site.base_url, may_add=False, **form.cleaned_data
             )
         except ConnectError as error:
+            audit.note(request, problem=error.kind)
             form.add_connect_error(error)
         else:
             messages.success(request, f"Connected {site.label}: {_found(info)}")
@@ -122,6 +125,7 @@ def site_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             info = services.site_update(site=site, **form.cleaned_data)
         except ConnectError as error:
+            audit.note(request, problem=error.kind)
             form.add_connect_error(error)
         else:
             messages.success(request, f"Saved {site.label}: {_found(info)}")
@@ -138,6 +142,7 @@ def site_verify(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         info = services.site_verify(site=site)
     except ConnectError as error:
+        audit.note(request, problem=error.kind)
         messages.error(request, f"{site.label}: {error.message}")
     else:
         messages.success(request, f"{site.label} works: {_found(info)}")

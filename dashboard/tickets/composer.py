@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from dashboard.audit import notes as audit
 from dashboard.fluent.errors import UpstreamError
 from dashboard.formatting import message_html
 from dashboard.html import clean_html
@@ -54,6 +55,8 @@ def reply(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
     choice, following = upcoming(request, site, ticket_id) if form.kind != "note" else ("", None)
     outcome = send_once(owner=request.user, site=site, ticket_id=ticket_id, draft=draft)
     if outcome.result is Result.SENT:
+        # A send whose answer was lost may have been found on the site since: it was sent.
+        audit.note(request, confirmed=True)
         if choice and (
             moved := move_on(request, site, ticket_id, choice, following, outcome.notice)
         ):

@@ -116,7 +116,7 @@ def test_the_navigation_shows_only_what_the_user_can_open(agent, lead, admin):
     assert nav_labels(agent_page) == ["Inbox", "Customers", "My stats", "Sites"]
     assert reverse("team:list") not in agent_page
     lead_page = lead.get(reverse("tickets:preferences")).content.decode()
-    assert nav_labels(lead_page) == ["Inbox", "Customers", "Queues", "Reports", "Sites"]
+    assert nav_labels(lead_page) == ["Inbox", "Customers", "Queues", "Reports", "Sites", "Audit"]
     assert reverse("team:list") not in lead_page
     admin_page = admin.get(reverse("tickets:preferences")).content.decode()
     assert f'href="{reverse("team:list")}"' in admin_page

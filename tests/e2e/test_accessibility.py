@@ -133,6 +133,31 @@ def _with_role(role: str, path: str) -> Callable[[World], None]:
     return state
 
 
+def _audit(w: World) -> None:
+    """The audit trail with a row of every outcome (each has its own colours to check)."""
+    from django.contrib.auth import get_user_model
+
+    from dashboard.audit.models import AuditEntry, Outcome
+    from tests.audit.helpers import grant_audit
+
+    grant_audit(get_user_model().objects.get(username="agent"))
+    for outcome in Outcome:
+        AuditEntry.objects.create(
+            username="agent",
+            action="property",
+            action_label="Property changed",
+            site_url=w.acme.base_url,
+            site_label=w.acme.label,
+            object_kind="ticket",
+            object_id=str(w.ticket()),
+            ticket_id=w.ticket(),
+            detail="Priority: critical",
+            outcome=outcome,
+            status=200,
+        )
+    w.goto("/audit/")
+
+
 STATES: dict[str, Callable[[World], None]] = {
     "inbox-all-sites": lambda w: w.inbox(),
     "inbox-one-site": lambda w: w.inbox(f"?site={w.acme.pk}"),
@@ -166,6 +191,7 @@ STATES: dict[str, Callable[[World], None]] = {
     "team": _with_role("ADMIN", "/team/"),
     "team-add": _with_role("ADMIN", "/team/new/"),
     "role-refused": _with_role("AGENT", "/queues/"),
+    "audit": _audit,
 }
 
 
