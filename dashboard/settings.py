@@ -8,7 +8,6 @@ cookies are secure and HTTPS is enforced behind the host's proxy.
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
@@ -18,58 +17,9 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from dashboard.datadir import make_private
+from dashboard.envconfig import _local_secret, env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or not value.strip():
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
-
-
-def env_float(name: str, default: float) -> float:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return float(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from None
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def _local_secret(path: Path, make: callable) -> str:
-    """Read a development secret from the data folder, creating it on first use.
-
-    Only used with DEBUG on, so a laptop needs no configuration while a production deploy never
-    silently invents keys that would vanish with the next dyno.
-    """
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = make()
-    path.write_text(value + "\n")
-    path.chmod(0o600)
-    return value
 
 
 DEBUG = env_bool("DEBUG", False)

@@ -30,6 +30,11 @@ class PersonRow:
         """The agent whose picture and initials the row shows (the first site's)."""
         return self.sites[0].agent
 
+    @property
+    def oldest_hint(self) -> str:
+        """Why no oldest wait shows although some are waiting (a site read too little)."""
+        return "" if self.oldest else next((r.oldest_hint for r in self.sites if r.oldest_hint), "")
+
 
 def _sum(figures: list[Figure], url: str, hint: str = "") -> Figure:
     values = [f.value for f in figures if f.value is not None]

@@ -47,11 +47,18 @@ class Counts:
         return sum(known) if known else None
 
 
+def from_list_only(all_sites: list[Site], query: InboxQuery, *, everything: bool = False) -> bool:
+    """Whether this visit's counts cost no call: over more than ``EAGER_SITES`` sites, all
+    sites, unless the agent asked for every count."""
+    sites = [site for site in all_sites if not site.needs_reconnect]
+    return not query.site_id and len(sites) > EAGER_SITES and not everything
+
+
 def load_counts(all_sites: list[Site], query: InboxQuery, *, everything: bool = False) -> Counts:
     """Tab and sidebar counts for ``query`` over the user's sites; over more than
     ``EAGER_SITES`` sites, only those the list already read unless ``everything``."""
     sites = [site for site in all_sites if not site.needs_reconnect]
-    if not query.site_id and len(sites) > EAGER_SITES and not everything:
+    if from_list_only(all_sites, query, everything=everything):
         return counts_from_list(all_sites, sites, query)
     scoped = [site for site in sites if not query.site_id or site.pk == query.site_id]
     calls = {}

@@ -26,7 +26,7 @@ from dashboard.pagecache import cached_page
 from dashboard.sites.models import TeamSite
 from dashboard.sites.services import client_for
 from dashboard.tickets import listing, people
-from dashboard.tickets.counts import load_counts
+from dashboard.tickets.counts import from_list_only, load_counts
 from dashboard.tickets.merging import InboxPage, parse_cursor
 from dashboard.tickets.query import SORT_CHOICES, STATUS_TABS, InboxQuery
 from dashboard.usersites import user_sites
@@ -148,12 +148,14 @@ def counts(request: HttpRequest) -> HttpResponse:
     """Tab and sidebar counts, swapped into place out of band after the list has shown."""
     query = InboxQuery.from_params(request.GET, user_sites(request))
     sites = user_sites(request)
-    # A site whose agents nothing remembers (connected since, or unused for a week) has them
-    # read here, after the list has shown, rather than by the list: the next list offers its
-    # people. Remembered sites cost nothing.
-    people.load(sites)
     # "Count all": every count of every site, asked for by the agent (see counts.py).
     everything = request.GET.get("all") == "1"
+    # A site whose agents nothing remembers (connected since, or unused for a week) has them
+    # read here, after the list has shown, rather than by the list: the next list offers its
+    # people. Remembered sites cost nothing. Over many sites a visit's counts read nothing,
+    # so their people are learnt when the agent counts everything or opens one site.
+    if not from_list_only(sites, query, everything=everything):
+        people.load(sites)
     context = {
         "counts": load_counts(sites, query, everything=everything),
         "sites": sites,
