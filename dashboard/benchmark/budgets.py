@@ -94,9 +94,10 @@ BUDGETS: dict[str, Budget] = {
     ),
     "contact": Budget(
         "    ↳ CRM contact (lazy)",
-        lambda s: s.sites,
-        "GET /subscribers/0?get_by_email= on each site with FluentCRM (the email comes from "
-        "the cached ticket)",
+        lambda s: 1,
+        "GET /subscribers/0?get_by_email= on the ticket's own site (the email comes from the "
+        "cached ticket); the user's other sites with FluentCRM only when the agent asks "
+        "(one call each, in parallel)",
     ),
     "crm_notes": Budget(
         "      ↳ CRM notes (lazy)",
