@@ -14,6 +14,11 @@ def user_sites(request: HttpRequest) -> list[Site]:
     return request._user_sites
 
 
+def sites_read(request: HttpRequest) -> list[Site] | None:
+    """The user's sites if this request has read them already; None if it has not."""
+    return getattr(request, "_user_sites", None)
+
+
 def user_site(request: HttpRequest, site_id: int | str) -> Site:
     """One of the user's own sites; anyone else's is a 404, never a 403 that confirms it."""
     try:

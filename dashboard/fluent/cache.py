@@ -24,6 +24,10 @@ import requests
 import requests_cache
 from django.conf import settings
 from django.core.cache import cache as django_cache
+from requests_cache.cache_keys import redact_response
+from requests_cache.models import CachedResponse
+
+from dashboard.fluent import trace
 
 logger = logging.getLogger(__name__)
 
@@ -46,25 +50,39 @@ def _generation_key(site_key: str, scope: str) -> str:
 
 
 def generations(site_key: str, scopes: list[str]) -> dict[str, int]:
-    keys = {scope: _generation_key(site_key, scope) for scope in scopes}
-    found = django_cache.get_many(list(keys.values()))
-    return {scope: int(found.get(key, 0)) for scope, key in keys.items()}
+    found = generations_of([(site_key, scopes)])
+    return {scope: found[(site_key, scope)] for scope in scopes}
 
 
 def generations_of(sites: list[tuple[str, list[str]]]) -> dict[tuple[str, str], int]:
-    """Generations of several sites' scopes in one cache round trip."""
-    keys = {(key, scope): _generation_key(key, scope) for key, scopes in sites for scope in scopes}
-    found = django_cache.get_many(list(keys.values()))
-    return {pair: int(found.get(cache_key, 0)) for pair, cache_key in keys.items()}
+    """Generations of several sites' scopes in one cache round trip, each read once per request
+    (the page cache's key reads them all before the page's own reads need them)."""
+    wanted = [(key, scope) for key, scopes in sites for scope in scopes]
+    current = trace.current()
+    known = current.generations if current is not None else {}
+    missing = {pair: _generation_key(*pair) for pair in wanted if pair not in known}
+    if missing:
+        found = django_cache.get_many(list(missing.values()))
+        read = {pair: int(found.get(cache_key, 0)) for pair, cache_key in missing.items()}
+        if current is not None:
+            with current.lock:
+                current.generations.update(read)
+        known = {**known, **read}
+    return {pair: known[pair] for pair in wanted}
 
 
 def bump_generation(site_key: str, *scopes: str) -> None:
     """Invalidate every user's cached answers of these scopes for one site."""
+    current = trace.current()
     for scope in scopes:
         key = _generation_key(site_key, scope)
         # A time-based value rather than a counter: it survives a cache flush without ever
         # going back to a number that old entries were stored under.
-        django_cache.set(key, time.time_ns(), timeout=None)
+        value = time.time_ns()
+        django_cache.set(key, value, timeout=None)
+        if current is not None:
+            with current.lock:
+                current.generations[(site_key, scope)] = value
 
 
 _redis_pool = None
@@ -87,15 +105,59 @@ def _cache_path(key: str) -> Path:
     return folder / f"{key}.sqlite"
 
 
+class _WritesAfterAnswer:
+    """A backend whose writes wait until the request's answer has been sent.
+
+    Storing an answer (serialising it, writing SQLite or Redis), and its last good copy, took a
+    few milliseconds of every cold page after the site had answered, while the agent waited.
+    The next request is the first that needs the entry, so it is written once the page has
+    left (``trace.after_answer``); until then the request reads it from memory, and so never
+    asks a site twice for one answer. Outside a request it is written at once.
+    """
+
+    def save_response(self, response, cache_key=None, expires=None):
+        cache_key = cache_key or self.create_key(response.request)
+        # What the base class stores; no redirect aliases, since no redirect is ever followed.
+        entry = CachedResponse.from_response(response, expires=expires)
+        entry = redact_response(entry, self._settings.ignored_parameters)
+        current = trace.current()
+        if current is not None:
+            with current.lock:
+                current.pending_writes[(id(self), cache_key)] = entry
+
+        def write() -> None:
+            self.responses[cache_key] = entry
+
+        if not trace.after_answer(write):
+            write()
+
+    def get_response(self, key, default=None):
+        current = trace.current()
+        if current is not None and current.pending_writes:
+            with current.lock:
+                entry = current.pending_writes.get((id(self), key))
+            if entry is not None:
+                return entry
+        return super().get_response(key, default)
+
+
+class _RedisCache(_WritesAfterAnswer, requests_cache.RedisCache):
+    pass
+
+
+class _SQLiteCache(_WritesAfterAnswer, requests_cache.SQLiteCache):
+    pass
+
+
 def backend(key: str) -> requests_cache.BaseCache:
     if settings.REDIS_URL:
-        return requests_cache.RedisCache(
+        return _RedisCache(
             namespace=f"dashboard-upstream:{key}",
             connection=_redis_connection(),
             # Keep entries past their freshness so a down site can still show them (stale).
             ttl_offset=settings.UPSTREAM_STALE_MAX_AGE,
         )
-    return requests_cache.SQLiteCache(_cache_path(key), wal=True, busy_timeout=10_000)
+    return _SQLiteCache(_cache_path(key), wal=True, busy_timeout=10_000)
 
 
 def cached_session(key: str) -> requests_cache.CachedSession:
@@ -145,12 +207,18 @@ def keep_last_good(
     than the last write; but the copy an outage falls back on must survive writes, or one
     internal note would leave every page of the site with nothing to show while it is down.
     """
-    try:
-        session.cache.save_response(
-            response, cache_key=_last_good_key(session, url, params, headers), expires=expires
-        )
-    except Exception:  # The fallback copy is a convenience; the answer itself is fine.
-        logger.exception("Could not keep the last good answer for %s", label)
+
+    def keep() -> None:
+        try:
+            session.cache.save_response(
+                response, cache_key=_last_good_key(session, url, params, headers), expires=expires
+            )
+        except Exception:  # The fallback copy is a convenience; the answer itself is fine.
+            logger.exception("Could not keep the last good answer for %s", label)
+
+    # Only a later request falls back on it: kept once this one's answer has been sent.
+    if not trace.after_answer(keep):
+        keep()
 
 
 def _last_good_key(session, url: str, params: Any, headers: dict[str, str]) -> str:
