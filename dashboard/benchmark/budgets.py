@@ -20,6 +20,13 @@ class Shape:
     products: int
 
 
+# A cold page waits for its one round of parallel upstream reads (L) and adds at most this much
+# of its own: the target holds at the run's L and at a short L, where the dashboard's own time
+# weighs most (a site on a fast host, or a cache in front of it).
+COLD_PAGE_OVER_L = 1.3
+SHORT_LATENCY_MS = 25.0
+
+
 @dataclass(frozen=True)
 class Budget:
     """The upstream calls a page kind needs, cold and warm, and why."""
