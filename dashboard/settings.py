@@ -203,6 +203,7 @@ TEMPLATES = [
             "builtins": [
                 *PARTIALS_TAGS,
                 "dashboard.templatetags.ui",
+                "dashboard.templatetags.urls",
             ],
         },
     }
