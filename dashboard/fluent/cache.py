@@ -17,6 +17,7 @@ import logging
 import threading
 import time
 from datetime import datetime
+from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ import requests
 import requests_cache
 from django.conf import settings
 from django.core.cache import cache as django_cache
-from requests_cache.cache_keys import redact_response
+from requests_cache.cache_keys import create_key, redact_response
 from requests_cache.models import CachedResponse
 
 from dashboard.fluent import trace
@@ -160,6 +161,21 @@ def backend(key: str) -> requests_cache.BaseCache:
     return _SQLiteCache(_cache_path(key), wal=True, busy_timeout=10_000)
 
 
+def answer_key(request: Any, **settings_: Any) -> str:
+    """An answer's cache key: the method, the URL as sent and the generation header.
+
+    requests-cache's own key parses, sorts and re-quotes the URL on every read, a fifth of what
+    a cache hit cost. Our URLs are built one way only (each call gives its parameters in one
+    order), so the URL as sent is already the same for the same question; a different order
+    could only cost a miss, never another answer. The generation header is what a write bumps.
+    """
+    if not isinstance(request, requests.PreparedRequest):
+        return create_key(request, **settings_)
+    generation = request.headers.get("X-Cache-Generation", "")
+    text = f"{request.method}|{request.url}|{generation}"
+    return blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 def cached_session(key: str) -> requests_cache.CachedSession:
     """A session over the credential's own backend, caching only what the client asks it to."""
     return requests_cache.CachedSession(
@@ -173,6 +189,7 @@ def cached_session(key: str) -> requests_cache.CachedSession:
         # Authorization header stays out of the key (and is stored redacted); isolation comes
         # from each credential having its own backend.
         match_headers=["X-Cache-Generation"],
+        key_fn=answer_key,
         stale_if_error=False,
         # Only answers that parse are kept: a truncated or HTML reply must never replace the
         # good copy a down site would be shown from.
