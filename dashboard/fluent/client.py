@@ -25,7 +25,6 @@ from urllib3.util.retry import Retry
 
 from dashboard.fluent import cache, errors, trace
 from dashboard.fluent.address import GuardedAdapter, guard
-from dashboard.fluent.parallel import note_sending
 from dashboard.fluent.parsing import parse, site_zone
 
 M = TypeVar("M")
@@ -97,20 +96,13 @@ def build_session(credential: Credential) -> requests_cache.CachedSession:
         respect_retry_after_header=False,
     )
     size = max(settings.UPSTREAM_MAX_WORKERS, 10)
-    adapter = _Adapter(max_retries=retry, pool_connections=4, pool_maxsize=size)
+    adapter = GuardedAdapter(max_retries=retry, pool_connections=4, pool_maxsize=size)
     # Every request is checked against the SSRF guard and connects to the address checked;
     # no redirect is followed.
     guard(session, adapter)
     # Credentials must never follow a redirect to another host; we follow none at all.
     session.max_redirects = 0
     return session
-
-
-class _Adapter(GuardedAdapter):
-    def send(self, request, *args, **kwargs):
-        # The request thread waits for this before it does its own work (parallel.meanwhile).
-        note_sending()
-        return super().send(request, *args, **kwargs)
 
 
 class _ConnectionRetry(Retry):

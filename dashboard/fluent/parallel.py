@@ -7,8 +7,8 @@ the ORM is touched in the request thread, before the calls are submitted.
 While the calls are out, the request thread is free: a view names the work it will need
 anyway (its own database reads, say) with ``meanwhile``, and the first ``run_parallel`` does it
 then, in the request thread, instead of after the slowest site has answered. It starts once
-every call has handed its request to the network (the transport says so with
-``note_sending``), so that it never holds up a request still being prepared.
+every call has written its request and waits for the answer (the connection says so with
+``note_sending``), so that it never holds up a request still being prepared or sent.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 
 from dashboard.fluent.errors import UpstreamError
+from dashboard.fluent.sending import on_sending
 
 T = TypeVar("T")
 
@@ -31,10 +32,6 @@ _pool: ThreadPoolExecutor | None = None
 # Work waiting for the request thread's next idle moment (see ``meanwhile``).
 _waiting_work: contextvars.ContextVar[list[Callable[[], object]] | None] = contextvars.ContextVar(
     "waiting_work", default=None
-)
-# In a pooled call: what to tell when its first request leaves for the site.
-_on_sending: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar(
-    "on_sending", default=None
 )
 _pool_lock = threading.Lock()
 
@@ -106,13 +103,6 @@ def _do_waiting_work() -> None:
         pending.pop(0)()
 
 
-def note_sending() -> None:
-    """Called by the transport as a request leaves for a site."""
-    callback = _on_sending.get()
-    if callback is not None:
-        callback()
-
-
 class _Gate:
     """Opens once ``expected`` calls have each sent their first request (or finished)."""
 
@@ -142,7 +132,7 @@ def _pooled(call: Callable[[], T], gate: _Gate) -> Outcome[T]:
             arrived = True
             gate.arrive()
 
-    _on_sending.set(sending)
+    on_sending.set(sending)
     try:
         return _capture(call)
     finally:
