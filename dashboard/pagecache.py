@@ -90,18 +90,17 @@ def _has_messages(request: HttpRequest) -> bool:
     return bool(getattr(request, "session", None) and request.session.get("_messages"))
 
 
-def cached_page(
-    *scopes: str, site_of: Callable[[HttpRequest, dict], str | None] | None = None
-) -> Callable:
+def cached_page(*scopes: str, site_of: Callable[..., str | None] | None = None) -> Callable:
     """Serve a GET view's 200 HTML from the cache while its upstream data stays fresh.
-    ``site_of`` names the one site whose data the page shows, if it shows one site's only."""
+    ``site_of`` (called with the view's arguments) names the one site whose data the page
+    shows, if it shows one site's only."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if request.method != "GET" or request.GET.get("refresh") or _has_messages(request):
                 return view(request, *args, **kwargs)
-            only = site_of(request, kwargs) if site_of else None
+            only = site_of(request, *args, **kwargs) if site_of else None
             key = _key(request, scopes, str(only) if only else None)
             html = cache.get(key)
             if html is not None:

@@ -89,9 +89,7 @@ def hide_snoozed(request: HttpRequest, page: InboxPage) -> None:
 
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
-@cached_page(
-    "tickets", "reference", "workflow", site_of=lambda request, kw: request.GET.get("site")
-)
+@cached_page("tickets", "reference", "workflow", site_of=lambda request: request.GET.get("site"))
 def inbox(request: HttpRequest) -> HttpResponse:
     query = InboxQuery.from_params(request.GET, user_sites(request))
     cursor = request.GET.get("cursor", "")[:500]

@@ -214,7 +214,11 @@ def _message_images_policy(view: Callable[..., HttpResponse]) -> Callable[..., H
 @vary_on_headers("HX-Request")
 @_message_images_policy
 @cached_page(
-    "tickets", "reference", "workflow", "identity", site_of=lambda request, kw: kw.get("site_id")
+    "tickets",
+    "reference",
+    "workflow",
+    "identity",
+    site_of=lambda request, site_id, ticket_id: site_id,
 )
 def thread(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
     site = user_site(request, site_id)
