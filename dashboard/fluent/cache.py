@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from hashlib import blake2b
 from pathlib import Path
@@ -29,6 +30,7 @@ from requests_cache.cache_keys import create_key, redact_response
 from requests_cache.models import CachedResponse
 
 from dashboard.fluent import trace
+from dashboard.fluent.sending import others_in_flight
 
 logger = logging.getLogger(__name__)
 
@@ -106,14 +108,27 @@ def _cache_path(key: str) -> Path:
     return folder / f"{key}.sqlite"
 
 
+def _write(work: Callable[[], object]) -> bool:
+    """Store now while other reads of the round are still out (the write then hides behind
+    their wait), else once the request's answer has been sent; True if deferred."""
+    if not others_in_flight() and trace.after_answer(work):
+        return True
+    work()
+    return False
+
+
 class _WritesAfterAnswer:
-    """A backend whose writes wait until the request's answer has been sent.
+    """A backend whose writes wait until the request's answer has been sent, unless other
+    reads of the same round are still out.
 
     Storing an answer (serialising it, writing SQLite or Redis), and its last good copy, took a
     few milliseconds of every cold page after the site had answered, while the agent waited.
-    The next request is the first that needs the entry, so it is written once the page has
-    left (``trace.after_answer``); until then the request reads it from memory, and so never
-    asks a site twice for one answer. Outside a request it is written at once.
+    The next request is the first that needs the entry, so the last answer of a round is
+    written once the page has left (``trace.after_answer``); until then the request reads it
+    from memory, and so never asks a site twice for one answer. The answers that come while
+    others are still awaited are written at once: that costs the page nothing, and a fan-out
+    of dozens of reads (counts, queue figures) leaves no pile of writes behind the page.
+    Outside a request everything is written at once.
     """
 
     def save_response(self, response, cache_key=None, expires=None):
@@ -121,16 +136,14 @@ class _WritesAfterAnswer:
         # What the base class stores; no redirect aliases, since no redirect is ever followed.
         entry = CachedResponse.from_response(response, expires=expires)
         entry = redact_response(entry, self._settings.ignored_parameters)
-        current = trace.current()
-        if current is not None:
-            with current.lock:
-                current.pending_writes[(id(self), cache_key)] = entry
 
         def write() -> None:
             self.responses[cache_key] = entry
 
-        if not trace.after_answer(write):
-            write()
+        current = trace.current()
+        if _write(write) and current is not None:
+            with current.lock:
+                current.pending_writes[(id(self), cache_key)] = entry
 
     def get_response(self, key, default=None):
         current = trace.current()
@@ -234,8 +247,7 @@ def keep_last_good(
             logger.exception("Could not keep the last good answer for %s", label)
 
     # Only a later request falls back on it: kept once this one's answer has been sent.
-    if not trace.after_answer(keep):
-        keep()
+    _write(keep)
 
 
 def _last_good_key(session, url: str, params: Any, headers: dict[str, str]) -> str:

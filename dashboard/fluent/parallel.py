@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 
 from dashboard.fluent.errors import UpstreamError
-from dashboard.fluent.sending import on_sending
+from dashboard.fluent.sending import on_sending, round_left
 
 T = TypeVar("T")
 
@@ -72,8 +72,9 @@ def run_parallel(calls: dict[Any, Callable[[], T]]) -> dict[Any, Outcome[T]]:
     pool = _executor()
     # A busy pool may queue some calls behind others; the work waits for the first few only.
     gate = _Gate(min(len(calls), settings.UPSTREAM_MAX_WORKERS))
+    left = _Left(len(calls))
     futures = {
-        key: pool.submit(contextvars.copy_context().run, _pooled, call, gate)
+        key: pool.submit(contextvars.copy_context().run, _pooled, call, gate, left)
         for key, call in calls.items()
     }
     try:
@@ -121,9 +122,25 @@ class _Gate:
             self._opened.wait_for(lambda: self._remaining <= 0)
 
 
-def _pooled(call: Callable[[], T], gate: _Gate) -> Outcome[T]:
+class _Left:
+    """How many calls of a round have not finished."""
+
+    def __init__(self, count: int) -> None:
+        self._count = count
+        self._lock = threading.Lock()
+
+    def __call__(self) -> int:
+        return self._count
+
+    def done(self) -> None:
+        with self._lock:
+            self._count -= 1
+
+
+def _pooled(call: Callable[[], T], gate: _Gate, left: _Left) -> Outcome[T]:
     # The waiting work belongs to the request thread (it may use the ORM), never to a worker.
     _waiting_work.set(None)
+    round_left.set(left)
     arrived = False
 
     def sending() -> None:
@@ -136,6 +153,7 @@ def _pooled(call: Callable[[], T], gate: _Gate) -> Outcome[T]:
     try:
         return _capture(call)
     finally:
+        left.done()
         # A call answered from the cache, or failing before it sent anything, counts too.
         sending()
 
