@@ -8,6 +8,7 @@ from django.utils.functional import SimpleLazyObject
 
 from dashboard.accounts import roles
 from dashboard.sites.services import refused_sites
+from dashboard.usersites import sites_read
 
 # (label, URL name, the app namespace that marks the item as current, the permission needed)
 NAV = [
@@ -55,7 +56,13 @@ def upstream_notices(request: HttpRequest) -> dict:
     def build() -> list[dict]:
         trace = getattr(request, "upstream_trace", None)
         # Read from the trace too: the middleware marks what this request met only at its end.
-        refused = refused_sites(request.user, trace)
+        # Most pages met no refusal and have read the user's sites already: nothing to ask.
+        sites = sites_read(request)
+        nothing_refused = not (trace and trace.refused)
+        if nothing_refused and sites is not None and not any(s.needs_reconnect for s in sites):
+            refused = []
+        else:
+            refused = refused_sites(request.user, trace)
         notices = [
             {
                 "level": "error",

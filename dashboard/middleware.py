@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import zoneinfo
 from collections.abc import Callable
+from functools import partial
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from dashboard.fluent import trace as upstream_trace
 from dashboard.sites.services import settle_refusals
-from dashboard.usersites import NotConnected
+from dashboard.usersites import NotConnected, sites_read
 
 
 class SecurityHeadersMiddleware:
@@ -44,11 +45,14 @@ class UpstreamTimingMiddleware:
         started = time.perf_counter()
         # "?refresh=1" on any page reads fresh from the sites (its Refresh control).
         refresh = request.method == "GET" and request.GET.get("refresh") == "1"
-        with upstream_trace.collect(refresh=refresh) as trace:
+        with upstream_trace.collect(refresh=refresh, defer=True) as trace:
             request.upstream_trace = trace
             response = self.get_response(request)
+        # Cache writes wait until the answer has been sent: the WSGI server closes the response
+        # once it has written it, and closing runs these (before the connection's next request).
+        response._resource_closers.append(partial(upstream_trace.run_deferred, trace))
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated and _may_settle(request, trace):
             settle_refusals(user, trace)
         # The figures say how the dashboard talks to its sites: for developers and staff only.
         if not (settings.DEBUG or (user is not None and user.is_staff)):
@@ -59,6 +63,17 @@ class UpstreamTimingMiddleware:
             f'upstream-calls;desc="{trace.calls}", cache-hits;desc="{trace.hits}"'
         )
         return response
+
+
+def _may_settle(request: HttpRequest, trace: upstream_trace.Trace) -> bool:
+    """Whether the request met something to settle: a refusal, or an answer from a site marked
+    refused. Most requests met neither, and need not read the user's sites again to know."""
+    if trace.refused:
+        return True
+    if not trace.accepted:
+        return False
+    sites = sites_read(request)
+    return sites is None or any(site.needs_reconnect for site in sites)
 
 
 class UserTimezoneMiddleware:

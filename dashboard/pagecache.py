@@ -16,16 +16,17 @@ import secrets
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import wraps
+from functools import partial, wraps
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
+from dashboard.fluent import trace as upstream_trace
 from dashboard.fluent.cache import generations_of
 from dashboard.fluent.client import site_key
 from dashboard.user_generation import user_generation
-from dashboard.usersites import user_sites
+from dashboard.usersites import user_site, user_sites
 
 MAX_SECONDS = 60
 _TOKEN_MARK = "__one_time_token_{}__"  # noqa: S105 (a placeholder, not a secret)
@@ -54,7 +55,7 @@ def _as_template(request: HttpRequest, html: bytes) -> bytes:
     return html
 
 
-def _key(request: HttpRequest, scopes: tuple[str, ...]) -> str:
+def _key(request: HttpRequest, scopes: tuple[str, ...], only: str | None = None) -> str:
     parts = [
         str(request.user.pk),
         str(user_generation(request.user.pk)),
@@ -66,14 +67,21 @@ def _key(request: HttpRequest, scopes: tuple[str, ...]) -> str:
         str(int(time.time() // 60)),
     ]
     sites = user_sites(request)
-    # One cache round trip for every site's generations, and no credential decrypted: the
-    # site's address is all a generation key needs.
-    gens = generations_of([(site_key(site.base_url), list(scopes)) for site in sites])
+    # A page that shows one site's data depends on that site's generations alone.
+    shown = sites
+    if only:
+        try:
+            shown = [user_site(request, only)]
+        except Http404:
+            shown = sites
+    # One cache round trip for the generations, and no credential decrypted: the site's
+    # address is all a generation key needs.
+    gens = generations_of([(site_key(site.base_url), list(scopes)) for site in shown])
     for site in sites:
         key = site_key(site.base_url)
         parts.append(
             f"{site.pk}:{site.cache_token}:{site.needs_reconnect}:{site.agent_person_id}:"
-            + ",".join(f"{scope}={gens[(key, scope)]}" for scope in scopes)
+            + ",".join(f"{scope}={gens.get((key, scope), '')}" for scope in scopes)
         )
     return "page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
@@ -82,15 +90,18 @@ def _has_messages(request: HttpRequest) -> bool:
     return bool(getattr(request, "session", None) and request.session.get("_messages"))
 
 
-def cached_page(*scopes: str) -> Callable:
-    """Serve a GET view's 200 HTML from the cache while its upstream data stays fresh."""
+def cached_page(*scopes: str, site_of: Callable[..., str | None] | None = None) -> Callable:
+    """Serve a GET view's 200 HTML from the cache while its upstream data stays fresh.
+    ``site_of`` (called with the view's arguments) names the one site whose data the page
+    shows, if it shows one site's only."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if request.method != "GET" or request.GET.get("refresh") or _has_messages(request):
                 return view(request, *args, **kwargs)
-            key = _key(request, scopes)
+            only = site_of(request, *args, **kwargs) if site_of else None
+            key = _key(request, scopes, str(only) if only else None)
             html = cache.get(key)
             if html is not None:
                 response = HttpResponse(_with_fresh_tokens(html))
@@ -112,7 +123,10 @@ def cached_page(*scopes: str) -> Callable:
                 seconds = (trace.fresh_until - datetime.now(UTC)).total_seconds()
                 if seconds >= 1:
                     html = _as_template(request, response.content)
-                    cache.set(key, html, min(int(seconds), MAX_SECONDS))
+                    keep = partial(cache.set, key, html, min(int(seconds), MAX_SECONDS))
+                    # Only the next request reads it: written once this answer has left.
+                    if not upstream_trace.after_answer(keep):
+                        keep()
             return response
 
         return wrapper

@@ -158,6 +158,7 @@ TEMPLATES = [
             "builtins": [
                 *PARTIALS_TAGS,
                 "dashboard.templatetags.ui",
+                "dashboard.templatetags.urls",
             ],
         },
     }
@@ -196,8 +197,10 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            # Django's file cache, culled by expiry and now and then (dashboard/filecache.py).
+            "BACKEND": "dashboard.filecache.FileCache",
             "LOCATION": str(DATA_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000)},
         }
     }
 

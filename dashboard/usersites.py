@@ -23,6 +23,11 @@ def user_sites(request: HttpRequest) -> list[Site]:
     return request._user_sites
 
 
+def sites_read(request: HttpRequest) -> list[Site] | None:
+    """The user's sites if this request has read them already; None if it has not."""
+    return getattr(request, "_user_sites", None)
+
+
 def user_site(request: HttpRequest, site_id: int | str) -> Site:
     """The user's connection to the site a URL names by slug (or, from older links, by the
     connection's own number). A team site they have not connected raises NotConnected; any

@@ -60,6 +60,10 @@ def test_quick_benchmark_measures_every_figure(quick_run):
     assert len(rows) >= 10
     unmeasured = [row["key"] for row in rows if not _is_number(row["value"])]
     assert not unmeasured, f"figures without a measured value: {unmeasured}"
+    # Cold pages are measured at the run's L and again at a short one, each with its target.
+    short = {row["key"]: row for row in rows if row["key"].endswith("_short_l_over_l")}
+    assert set(short) == {"cold_thread_short_l_over_l", "cold_inbox_one_short_l_over_l"}
+    assert all(row["target"] == "≤ 1.3" for row in short.values())
     met, total = _verdict(result.stdout)
     assert total == sum(1 for row in rows if row["target"] is not None)
     assert met == figures["summary"]["met"]

@@ -20,6 +20,13 @@ class Shape:
     products: int
 
 
+# A cold page waits for its one round of parallel upstream reads (L) and adds at most this much
+# of its own: the target holds at the run's L and at a short L, where the dashboard's own time
+# weighs most (a site on a fast host, or a cache in front of it).
+COLD_PAGE_OVER_L = 1.3
+SHORT_LATENCY_MS = 25.0
+
+
 @dataclass(frozen=True)
 class Budget:
     """The upstream calls a page kind needs, cold and warm, and why."""
@@ -96,9 +103,10 @@ BUDGETS: dict[str, Budget] = {
     ),
     "contact": Budget(
         "    ↳ CRM contact (lazy)",
-        lambda s: s.sites,
-        "GET /subscribers/0?get_by_email= on each site with FluentCRM (the email comes from "
-        "the cached ticket)",
+        lambda s: 1,
+        "GET /subscribers/0?get_by_email= on the ticket's own site (the email comes from the "
+        "cached ticket); the user's other sites with FluentCRM only when the agent asks "
+        "(one call each, in parallel)",
     ),
     "crm_notes": Budget(
         "      ↳ CRM notes (lazy)",

@@ -3,7 +3,7 @@ merged inbox's scaling, bytes on the wire, call budgets, throughput and worker m
 
 from __future__ import annotations
 
-from dashboard.benchmark.budgets import PageKind
+from dashboard.benchmark.budgets import COLD_PAGE_OVER_L, PageKind
 from dashboard.benchmark.harness import Harness
 from dashboard.benchmark.load import LoadResult
 from dashboard.benchmark.report import Figure
@@ -52,7 +52,7 @@ def page_figures(
             ratio(wall("thread"), latency_ms),
             "xL",
             "<=",
-            1.3,
+            COLD_PAGE_OVER_L,
             thread_note,
         ),
         Figure(
@@ -75,7 +75,7 @@ def page_figures(
             ratio(wall("inbox_one"), latency_ms),
             "xL",
             "<=",
-            1.3,
+            COLD_PAGE_OVER_L,
             f"{wall('inbox_one') or 0:.0f} ms, slowest site answer {site_ms('inbox_one')}",
         ),
         Figure(
@@ -187,6 +187,29 @@ def page_figures(
             ", ".join(f"{mb:.0f}" for mb in rss_after.values()) + " MB",
         ),
     ]
+
+
+def short_latency_figures(kinds: dict[str, PageKind], latency_ms: float) -> list[Figure]:
+    """The cold pages again at a short L, where what the dashboard adds weighs most."""
+    figures = []
+    for key, label in (("thread", "thread page"), ("inbox_one", "single-site inbox page")):
+        samples = kinds[key].cold
+        wall = median([s.wall_ms for s in samples])
+        slowest = median([s.slowest_call_ms for s in samples])
+        calls = max((s.site_calls for s in samples), default=0)
+        figures.append(
+            Figure(
+                f"cold_{key}_short_l_over_l",
+                f"cold {label} at L = {latency_ms:g} ms, wall / L",
+                None if wall is None else wall / latency_ms,
+                "xL",
+                "<=",
+                COLD_PAGE_OVER_L,
+                f"{wall or 0:.1f} ms, {wall - latency_ms if wall else 0:.1f} ms beyond L; slowest "
+                f"site answer {slowest or 0:.1f} ms; {calls} calls; {len(samples)} samples",
+            )
+        )
+    return figures
 
 
 def _load_note(load: LoadResult, worker_share: dict[str, float]) -> str:

@@ -51,6 +51,8 @@ class DirectoryForm(forms.Form):
 
 class PanelForm(forms.Form):
     ticket = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    # The contact section: look the email up on every site, not only the ticket's own.
+    everywhere = forms.BooleanField(required=False)
 
 
 class CustomerForm(forms.Form):

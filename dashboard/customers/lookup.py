@@ -136,6 +136,8 @@ class ContactLookup:
     missing: list[Site] = field(default_factory=list)  # answered: no contact with this email
     failed: list[tuple[Site, UpstreamError]] = field(default_factory=list)
     no_access: list[Site] = field(default_factory=list)  # FluentCRM there, contacts not readable
+    # Readable sites not asked yet: the others wait until the agent asks (see find_contact).
+    unasked: list[Site] = field(default_factory=list)
 
     @property
     def needs_email(self) -> bool:
@@ -199,18 +201,25 @@ def plan_contact(*, home: Site, sites: list[Site]) -> ContactLookup:
     return lookup
 
 
-def find_contact(lookup: ContactLookup, email: str) -> ContactLookup:
-    """Look ``email`` up exactly (never with the partial list search) on every readable site.
+def find_contact(lookup: ContactLookup, email: str, *, everywhere: bool = False) -> ContactLookup:
+    """Look ``email`` up exactly (never with the partial list search): on the ticket's own site,
+    or, with ``everywhere`` (the agent asked) or when that site cannot be asked, on every
+    readable site at once.
 
-    All readable sites are asked at once rather than the others only after the ticket's site
-    said no: the answer then costs one round trip whichever site holds the contact, each answer
-    is cached for minutes, and the extra matches tell the agent where else the person is a
-    contact. A user has a handful of sites, so the fan-out stays small.
+    The ticket's site is where the person is nearly always a contact, and every ticket opened
+    asked all the user's sites: with eight sites that was most of what a team cost FluentCRM.
+    So the others are asked only on demand (the page offers "Look up on N other sites"), in one
+    round trip, each answer cached for minutes.
     """
     lookup.email = email.strip()
     if not lookup.email or not lookup.readable:
         return lookup
-    sites = lookup.readable
+    home_readable = any(site.pk == lookup.home.pk for site in lookup.readable)
+    if everywhere or not home_readable:
+        sites = lookup.readable
+    else:
+        sites = [site for site in lookup.readable if site.pk == lookup.home.pk]
+    lookup.unasked = [site for site in lookup.readable if site not in sites]
     clients = {site.pk: client_for(site) for site in sites}
     outcomes = run_parallel(
         {

@@ -27,10 +27,14 @@ OTHER_TICKETS_SHOWN = 8
 
 
 def _ticket_id(request: HttpRequest) -> int | None:
+    return _panel_form(request)["ticket"]
+
+
+def _panel_form(request: HttpRequest) -> dict[str, Any]:
     form = PanelForm(request.GET)
     if not form.is_valid():
         raise BadRequest("ticket must be a ticket number")
-    return form.cleaned_data["ticket"]
+    return form.cleaned_data
 
 
 @require_GET
@@ -52,9 +56,15 @@ def panel(request: HttpRequest, site_id: int, customer_id: int) -> HttpResponse:
 
 
 def contact_context(
-    request: HttpRequest, site: Site, customer_id: int, ticket_id: int | None
+    request: HttpRequest,
+    site: Site,
+    customer_id: int,
+    ticket_id: int | None,
+    *,
+    everywhere: bool = False,
 ) -> dict[str, Any]:
-    """What the contact section shows; also rendered again after each CRM action."""
+    """What the contact section shows; also rendered again after each CRM action. The
+    user's other sites are searched only ``everywhere`` (when the agent asked)."""
     result = lookup.plan_contact(home=site, sites=user_sites(request))
     context = {"site": site, "customer_id": customer_id, "ticket_id": ticket_id, "result": result}
     if result.needs_email:
@@ -63,7 +73,7 @@ def contact_context(
         except UpstreamError as error:
             context["email_error"] = error
         else:
-            lookup.find_contact(result, email)
+            lookup.find_contact(result, email, everywhere=everywhere)
     context["status_choices"] = list(crm.STATUS_LABELS.items())
     # Create contact is offered on the ticket's own site when it has FluentCRM, this user may
     # read it, and it answered that no contact has the customer's email.
@@ -77,7 +87,9 @@ def contact_context(
 @vary_on_headers("HX-Request")
 def contact(request: HttpRequest, site_id: int, customer_id: int) -> HttpResponse:
     site = user_site(request, site_id)
-    ticket_id = _ticket_id(request)
-    context = contact_context(request, site, customer_id, ticket_id)
+    asked = _panel_form(request)
+    context = contact_context(
+        request, site, customer_id, asked["ticket"], everywhere=asked["everywhere"]
+    )
     template = "customers/contact.html#contact" if request.htmx else "customers/contact.html"
     return render(request, template, context)

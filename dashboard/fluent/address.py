@@ -24,6 +24,8 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError
 
+from dashboard.fluent.sending import note_sending
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 METADATA_HOSTS = {"169.254.169.254", "fd00:ec2::254", "100.100.100.200", "metadata.google.internal"}
@@ -140,6 +142,13 @@ class _PinnedConnectionMixin:
             self._dns_host = name  # type: ignore[attr-defined]
         assert last is not None
         raise last
+
+    def getresponse(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # The request has been written: the thread now only waits for the site. The request
+        # thread waits for this before doing its own work meanwhile (parallel.meanwhile), so
+        # that its work never holds up a request still being prepared or sent.
+        note_sending()
+        return super().getresponse(*args, **kwargs)  # type: ignore[misc]
 
 
 class _PinnedHTTPConnection(_PinnedConnectionMixin, HTTPConnection):

@@ -16,7 +16,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
+from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,11 @@ import requests
 import requests_cache
 from django.conf import settings
 from django.core.cache import cache as django_cache
+from requests_cache.cache_keys import create_key, redact_response
+from requests_cache.models import CachedResponse
+
+from dashboard.fluent import trace
+from dashboard.fluent.sending import others_in_flight
 
 logger = logging.getLogger(__name__)
 
@@ -46,25 +53,39 @@ def _generation_key(site_key: str, scope: str) -> str:
 
 
 def generations(site_key: str, scopes: list[str]) -> dict[str, int]:
-    keys = {scope: _generation_key(site_key, scope) for scope in scopes}
-    found = django_cache.get_many(list(keys.values()))
-    return {scope: int(found.get(key, 0)) for scope, key in keys.items()}
+    found = generations_of([(site_key, scopes)])
+    return {scope: found[(site_key, scope)] for scope in scopes}
 
 
 def generations_of(sites: list[tuple[str, list[str]]]) -> dict[tuple[str, str], int]:
-    """Generations of several sites' scopes in one cache round trip."""
-    keys = {(key, scope): _generation_key(key, scope) for key, scopes in sites for scope in scopes}
-    found = django_cache.get_many(list(keys.values()))
-    return {pair: int(found.get(cache_key, 0)) for pair, cache_key in keys.items()}
+    """Generations of several sites' scopes in one cache round trip, each read once per request
+    (the page cache's key reads them all before the page's own reads need them)."""
+    wanted = [(key, scope) for key, scopes in sites for scope in scopes]
+    current = trace.current()
+    known = current.generations if current is not None else {}
+    missing = {pair: _generation_key(*pair) for pair in wanted if pair not in known}
+    if missing:
+        found = django_cache.get_many(list(missing.values()))
+        read = {pair: int(found.get(cache_key, 0)) for pair, cache_key in missing.items()}
+        if current is not None:
+            with current.lock:
+                current.generations.update(read)
+        known = {**known, **read}
+    return {pair: known[pair] for pair in wanted}
 
 
 def bump_generation(site_key: str, *scopes: str) -> None:
     """Invalidate every user's cached answers of these scopes for one site."""
+    current = trace.current()
     for scope in scopes:
         key = _generation_key(site_key, scope)
         # A time-based value rather than a counter: it survives a cache flush without ever
         # going back to a number that old entries were stored under.
-        django_cache.set(key, time.time_ns(), timeout=None)
+        value = time.time_ns()
+        django_cache.set(key, value, timeout=None)
+        if current is not None:
+            with current.lock:
+                current.generations[(site_key, scope)] = value
 
 
 _redis_pool = None
@@ -87,15 +108,85 @@ def _cache_path(key: str) -> Path:
     return folder / f"{key}.sqlite"
 
 
+def _write(work: Callable[[], object]) -> bool:
+    """Store now while other reads of the round are still out (the write then hides behind
+    their wait), else once the request's answer has been sent; True if deferred."""
+    if not others_in_flight() and trace.after_answer(work):
+        return True
+    work()
+    return False
+
+
+class _WritesAfterAnswer:
+    """A backend whose writes wait until the request's answer has been sent, unless other
+    reads of the same round are still out.
+
+    Storing an answer (serialising it, writing SQLite or Redis), and its last good copy, took a
+    few milliseconds of every cold page after the site had answered, while the agent waited.
+    The next request is the first that needs the entry, so the last answer of a round is
+    written once the page has left (``trace.after_answer``); until then the request reads it
+    from memory, and so never asks a site twice for one answer. The answers that come while
+    others are still awaited are written at once: that costs the page nothing, and a fan-out
+    of dozens of reads (counts, queue figures) leaves no pile of writes behind the page.
+    Outside a request everything is written at once.
+    """
+
+    def save_response(self, response, cache_key=None, expires=None):
+        cache_key = cache_key or self.create_key(response.request)
+        # What the base class stores; no redirect aliases, since no redirect is ever followed.
+        entry = CachedResponse.from_response(response, expires=expires)
+        entry = redact_response(entry, self._settings.ignored_parameters)
+
+        def write() -> None:
+            self.responses[cache_key] = entry
+
+        current = trace.current()
+        if _write(write) and current is not None:
+            with current.lock:
+                current.pending_writes[(id(self), cache_key)] = entry
+
+    def get_response(self, key, default=None):
+        current = trace.current()
+        if current is not None and current.pending_writes:
+            with current.lock:
+                entry = current.pending_writes.get((id(self), key))
+            if entry is not None:
+                return entry
+        return super().get_response(key, default)
+
+
+class _RedisCache(_WritesAfterAnswer, requests_cache.RedisCache):
+    pass
+
+
+class _SQLiteCache(_WritesAfterAnswer, requests_cache.SQLiteCache):
+    pass
+
+
 def backend(key: str) -> requests_cache.BaseCache:
     if settings.REDIS_URL:
-        return requests_cache.RedisCache(
+        return _RedisCache(
             namespace=f"dashboard-upstream:{key}",
             connection=_redis_connection(),
             # Keep entries past their freshness so a down site can still show them (stale).
             ttl_offset=settings.UPSTREAM_STALE_MAX_AGE,
         )
-    return requests_cache.SQLiteCache(_cache_path(key), wal=True, busy_timeout=10_000)
+    return _SQLiteCache(_cache_path(key), wal=True, busy_timeout=10_000)
+
+
+def answer_key(request: Any, **settings_: Any) -> str:
+    """An answer's cache key: the method, the URL as sent and the generation header.
+
+    requests-cache's own key parses, sorts and re-quotes the URL on every read, a fifth of what
+    a cache hit cost. Our URLs are built one way only (each call gives its parameters in one
+    order), so the URL as sent is already the same for the same question; a different order
+    could only cost a miss, never another answer. The generation header is what a write bumps.
+    """
+    if not isinstance(request, requests.PreparedRequest):
+        return create_key(request, **settings_)
+    generation = request.headers.get("X-Cache-Generation", "")
+    text = f"{request.method}|{request.url}|{generation}"
+    return blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def cached_session(key: str) -> requests_cache.CachedSession:
@@ -111,6 +202,7 @@ def cached_session(key: str) -> requests_cache.CachedSession:
         # Authorization header stays out of the key (and is stored redacted); isolation comes
         # from each credential having its own backend.
         match_headers=["X-Cache-Generation"],
+        key_fn=answer_key,
         stale_if_error=False,
         # Only answers that parse are kept: a truncated or HTML reply must never replace the
         # good copy a down site would be shown from.
@@ -145,12 +237,17 @@ def keep_last_good(
     than the last write; but the copy an outage falls back on must survive writes, or one
     internal note would leave every page of the site with nothing to show while it is down.
     """
-    try:
-        session.cache.save_response(
-            response, cache_key=_last_good_key(session, url, params, headers), expires=expires
-        )
-    except Exception:  # The fallback copy is a convenience; the answer itself is fine.
-        logger.exception("Could not keep the last good answer for %s", label)
+
+    def keep() -> None:
+        try:
+            session.cache.save_response(
+                response, cache_key=_last_good_key(session, url, params, headers), expires=expires
+            )
+        except Exception:  # The fallback copy is a convenience; the answer itself is fine.
+            logger.exception("Could not keep the last good answer for %s", label)
+
+    # Only a later request falls back on it: kept once this one's answer has been sent.
+    _write(keep)
 
 
 def _last_good_key(session, url: str, params: Any, headers: dict[str, str]) -> str:

@@ -8,6 +8,7 @@ the typed calls in ``tickets.py``, ``customers.py``, ``reference.py``, ``reports
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -24,7 +25,6 @@ from urllib3.util.retry import Retry
 
 from dashboard.fluent import cache, errors, trace
 from dashboard.fluent.address import GuardedAdapter, guard
-from dashboard.fluent.parallel import note_sending
 from dashboard.fluent.parsing import parse, site_zone
 
 M = TypeVar("M")
@@ -75,6 +75,14 @@ def build_session(credential: Credential) -> requests_cache.CachedSession:
     session.auth = (credential.username, credential.app_password)
     session.headers["User-Agent"] = USER_AGENT
     session.headers["Accept"] = "application/json"
+    # requests reads the environment's proxy settings and CA bundle on every request (two scans
+    # of the whole environment, a quarter of what a cache hit cost). A process's environment
+    # does not change: they are read once, here, for this site's address.
+    session.proxies = requests.utils.get_environ_proxies(credential.base_url)
+    session.verify = (
+        os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+    )
+    session.trust_env = False
     # Idempotent GETs get one retry on a connection error; writes are never retried, so a
     # reply can never be posted twice by us.
     retry = _ConnectionRetry(
@@ -88,20 +96,13 @@ def build_session(credential: Credential) -> requests_cache.CachedSession:
         respect_retry_after_header=False,
     )
     size = max(settings.UPSTREAM_MAX_WORKERS, 10)
-    adapter = _Adapter(max_retries=retry, pool_connections=4, pool_maxsize=size)
+    adapter = GuardedAdapter(max_retries=retry, pool_connections=4, pool_maxsize=size)
     # Every request is checked against the SSRF guard and connects to the address checked;
     # no redirect is followed.
     guard(session, adapter)
     # Credentials must never follow a redirect to another host; we follow none at all.
     session.max_redirects = 0
     return session
-
-
-class _Adapter(GuardedAdapter):
-    def send(self, request, *args, **kwargs):
-        # The request thread waits for this before it does its own work (parallel.meanwhile).
-        note_sending()
-        return super().send(request, *args, **kwargs)
 
 
 class _ConnectionRetry(Retry):

@@ -7,8 +7,8 @@ the ORM is touched in the request thread, before the calls are submitted.
 While the calls are out, the request thread is free: a view names the work it will need
 anyway (its own database reads, say) with ``meanwhile``, and the first ``run_parallel`` does it
 then, in the request thread, instead of after the slowest site has answered. It starts once
-every call has handed its request to the network (the transport says so with
-``note_sending``), so that it never holds up a request still being prepared.
+every call has written its request and waits for the answer (the connection says so with
+``note_sending``), so that it never holds up a request still being prepared or sent.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 
 from dashboard.fluent.errors import UpstreamError
+from dashboard.fluent.sending import on_sending, round_left
 
 T = TypeVar("T")
 
@@ -31,10 +32,6 @@ _pool: ThreadPoolExecutor | None = None
 # Work waiting for the request thread's next idle moment (see ``meanwhile``).
 _waiting_work: contextvars.ContextVar[list[Callable[[], object]] | None] = contextvars.ContextVar(
     "waiting_work", default=None
-)
-# In a pooled call: what to tell when its first request leaves for the site.
-_on_sending: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar(
-    "on_sending", default=None
 )
 _pool_lock = threading.Lock()
 
@@ -75,8 +72,9 @@ def run_parallel(calls: dict[Any, Callable[[], T]]) -> dict[Any, Outcome[T]]:
     pool = _executor()
     # A busy pool may queue some calls behind others; the work waits for the first few only.
     gate = _Gate(min(len(calls), settings.UPSTREAM_MAX_WORKERS))
+    left = _Left(len(calls))
     futures = {
-        key: pool.submit(contextvars.copy_context().run, _pooled, call, gate)
+        key: pool.submit(contextvars.copy_context().run, _pooled, call, gate, left)
         for key, call in calls.items()
     }
     try:
@@ -106,13 +104,6 @@ def _do_waiting_work() -> None:
         pending.pop(0)()
 
 
-def note_sending() -> None:
-    """Called by the transport as a request leaves for a site."""
-    callback = _on_sending.get()
-    if callback is not None:
-        callback()
-
-
 class _Gate:
     """Opens once ``expected`` calls have each sent their first request (or finished)."""
 
@@ -131,9 +122,25 @@ class _Gate:
             self._opened.wait_for(lambda: self._remaining <= 0)
 
 
-def _pooled(call: Callable[[], T], gate: _Gate) -> Outcome[T]:
+class _Left:
+    """How many calls of a round have not finished."""
+
+    def __init__(self, count: int) -> None:
+        self._count = count
+        self._lock = threading.Lock()
+
+    def __call__(self) -> int:
+        return self._count
+
+    def done(self) -> None:
+        with self._lock:
+            self._count -= 1
+
+
+def _pooled(call: Callable[[], T], gate: _Gate, left: _Left) -> Outcome[T]:
     # The waiting work belongs to the request thread (it may use the ORM), never to a worker.
     _waiting_work.set(None)
+    round_left.set(left)
     arrived = False
 
     def sending() -> None:
@@ -142,10 +149,11 @@ def _pooled(call: Callable[[], T], gate: _Gate) -> Outcome[T]:
             arrived = True
             gate.arrive()
 
-    _on_sending.set(sending)
+    on_sending.set(sending)
     try:
         return _capture(call)
     finally:
+        left.done()
         # A call answered from the cache, or failing before it sent anything, counts too.
         sending()
 

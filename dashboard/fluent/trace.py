@@ -7,15 +7,19 @@ The middleware opens a trace for each request; the client records into it from a
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from dashboard.fluent.errors import UpstreamError
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -59,6 +63,15 @@ class Trace:
     refused: set[str] = field(default_factory=set)
     # Every write sent to a site, in order, with its outcome.
     writes: list[Write] = field(default_factory=list)
+    # Work that only has to be done before the next request, not before this answer (cache
+    # writes): done once the answer has been sent. None: done at once (outside a request, or
+    # once the answer has left).
+    deferred: list[Callable[[], object]] | None = None
+    # Generation numbers read in this request ({(site key, scope): n}), so the page cache's key
+    # and the reads behind it look them up once; a write of this request updates them.
+    generations: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Cache entries written after the answer ({(cache, key): entry}), readable meanwhile.
+    pending_writes: dict[tuple[int, str], Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
@@ -66,10 +79,14 @@ _current: ContextVar[Trace | None] = ContextVar("upstream_trace", default=None)
 
 
 @contextmanager
-def collect(*, refresh: bool = False, deadline: float | None = None) -> Iterator[Trace]:
+def collect(
+    *, refresh: bool = False, deadline: float | None = None, defer: bool = False
+) -> Iterator[Trace]:
     """Record the upstream calls made inside the block (one request), which waits for sites
-    at most ``deadline`` seconds (``UPSTREAM_PAGE_DEADLINE`` by default)."""
-    trace = Trace(refresh=refresh)
+    at most ``deadline`` seconds (``UPSTREAM_PAGE_DEADLINE`` by default). With ``defer``, work
+    handed to :func:`after_answer` waits until :func:`run_deferred` (the caller runs it once
+    the answer has been sent)."""
+    trace = Trace(refresh=refresh, deferred=[] if defer else None)
     trace.deadline = time.monotonic() + (page_deadline() if deadline is None else deadline)
     token = _current.set(trace)
     try:
@@ -81,6 +98,34 @@ def collect(*, refresh: bool = False, deadline: float | None = None) -> Iterator
 
 def current() -> Trace | None:
     return _current.get()
+
+
+def after_answer(work: Callable[[], object]) -> bool:
+    """Do ``work`` once this request's answer has been sent, when the request allows it (True),
+    else not at all here (False: the caller does it now). For writes to caches that only the
+    next request reads: the agent should not wait for them."""
+    trace = _current.get()
+    if trace is None:
+        return False
+    with trace.lock:
+        if trace.deferred is None:
+            return False
+        trace.deferred.append(work)
+    return True
+
+
+def run_deferred(trace: Trace) -> None:
+    """Do the work the request deferred, in order; from now on nothing more is deferred."""
+    while True:
+        with trace.lock:
+            if not trace.deferred:
+                trace.deferred = None
+                return
+            work = trace.deferred.pop(0)
+        try:
+            work()
+        except Exception:  # A cache write that fails costs a later miss, never the answer.
+            logger.exception("Deferred work failed after the answer was sent")
 
 
 def page_deadline() -> float:

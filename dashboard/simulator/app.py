@@ -43,10 +43,18 @@ class SimulatedSite(SiteState):
         logged = False
         self._begin()
         try:
-            self._delay(rest_path if rest_path is not None else path)
+            route = rest_path if rest_path is not None else path
+            # A read may be answered first and sent once its latency is up; a write keeps
+            # waiting first, so it is applied as late as a slow site applies it.
+            within = self.latency_includes_work and method == "GET"
+            if not within:
+                self._delay(route)
             reply, username = self._answer(environ, method, path, rest_path, query_string)
             status = reply.status
-            return self._send(start_response, reply, environ, rest_path, username is not None)
+            body = self._send(start_response, reply, environ, rest_path, username is not None)
+            if within:
+                self._delay(route, since=started)
+            return body
         except DropConnection:
             # Log before the connection drops: a client that sees the reset must also find
             # its request in the log.

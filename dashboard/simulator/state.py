@@ -111,6 +111,10 @@ class SiteState:
         self._faults: list[Fault] = []
         self._latency_default_ms = 0.0
         self._latency_routes: list[tuple[str, float]] = []
+        # Whether a read's latency includes the site's own work (it answers L after the request
+        # came, as a site that takes L per call does) rather than coming on top of it. Off by
+        # default; the benchmark turns it on, so that what it measures beyond L is ours.
+        self.latency_includes_work = False
         self._release = threading.Event()
         self._store = self._build()
         self.viewers: dict[int, dict[int, float]] = {}
@@ -327,11 +331,14 @@ class SiteState:
         with self._log_lock:
             self.request_log.append(entry)
 
-    def _delay(self, route_path: str) -> None:
+    def _delay(self, route_path: str, *, since: float | None = None) -> None:
+        """Wait the route's latency; from ``since`` (a ``perf_counter`` reading) if given."""
         delay = self._latency_default_ms
         for pattern, ms in self._latency_routes:
             if route_matches(pattern, route_path):
                 delay = ms
+        if since is not None:
+            delay -= (time.perf_counter() - since) * 1000.0
         if delay > 0:
             self._release.wait(delay / 1000.0)
 

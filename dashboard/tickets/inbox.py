@@ -97,7 +97,7 @@ def hide_snoozed(request: HttpRequest, page: InboxPage) -> None:
 
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
-@cached_page("tickets", "reference", "workflow")
+@cached_page("tickets", "reference", "workflow", site_of=lambda request: request.GET.get("site"))
 def inbox(request: HttpRequest) -> HttpResponse:
     query = InboxQuery.from_params(request.GET, user_sites(request))
     if people.is_person_key(query.agent):

@@ -11,12 +11,14 @@ newest row. A ticket never seen with a message falls back to its opening message
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 
+from dashboard.fluent import trace as upstream_trace
 from dashboard.html import html_to_text
 
 if TYPE_CHECKING:
@@ -62,7 +64,7 @@ def attach(rows: Iterable) -> None:
     known = cache.get_many([*seen, *unknown])
     changed = {key: value for key, value in seen.items() if known.get(key) != value}
     if changed:
-        cache.set_many(changed, REMEMBER_SECONDS)
+        _after_answer(partial(cache.set_many, changed, REMEMBER_SECONDS))
     for key, row in unknown.items():
         if key in known:
             text, is_note = known[key]
@@ -74,4 +76,11 @@ def remember_thread(site_id: int, thread: Thread) -> None:
     messages = [r for r in thread.conversation if not r.is_activity]
     if messages:
         latest = _of(messages[-1])
-        cache.set(_key(site_id, thread.ticket.id), (latest.text, latest.is_note), REMEMBER_SECONDS)
+        key = _key(site_id, thread.ticket.id)
+        _after_answer(partial(cache.set, key, (latest.text, latest.is_note), REMEMBER_SECONDS))
+
+
+def _after_answer(write: Callable[[], object]) -> None:
+    """Rows read these only in later requests: written once the page has been sent."""
+    if not upstream_trace.after_answer(write):
+        write()

@@ -86,9 +86,28 @@ class Composer:
 
 def origin(request: HttpRequest) -> tuple[InboxQuery, str]:
     """The inbox list the agent came from (``from=``) and its canonical query string."""
-    raw = (request.GET.get("from") or request.POST.get("from") or "")[:2000]
-    query = InboxQuery.from_params(QueryDict(raw), user_sites(request))
-    return query, urlencode(query.params())
+    found = request.__dict__.get("_thread_origin")
+    if found is None:
+        raw = (request.GET.get("from") or request.POST.get("from") or "")[:2000]
+        query = InboxQuery.from_params(QueryDict(raw), user_sites(request))
+        found = request._thread_origin = (query, urlencode(query.params()))
+    return found
+
+
+def _signature(request: HttpRequest, site: Site) -> str:
+    """The composer's signature, read once per request."""
+    memo = request.__dict__.setdefault("_thread_signatures", {})
+    if site.pk not in memo:
+        memo[site.pk] = signature_text(user=request.user, site=site)
+    return memo[site.pk]
+
+
+def prepare(request: HttpRequest, site: Site) -> None:
+    """What the page reads from the database whatever the site answers: done while it answers
+    (``parallel.meanwhile``), so none of it waits until after the slowest read."""
+    read_ahead(request)
+    origin(request)
+    _signature(request, site)
 
 
 def context(
@@ -141,7 +160,7 @@ def context(
         or Composer(
             token=one_time_token(request),
             last_seen=last_seen,
-            signature=signature_text(user=request.user, site=site),
+            signature=_signature(request, site),
         ),
         "priority_choices": [(p, p.capitalize()) for p in fluent_tickets.PRIORITIES],
         "available_tags": [
@@ -202,11 +221,17 @@ def _message_images_policy(view: Callable[..., HttpResponse]) -> Callable[..., H
 @require_GET
 @vary_on_headers("HX-Request")
 @_message_images_policy
-@cached_page("tickets", "reference", "workflow", "identity")
+@cached_page(
+    "tickets",
+    "reference",
+    "workflow",
+    "identity",
+    site_of=lambda request, site_id, ticket_id: site_id,
+)
 def thread(request: HttpRequest, site_id: int, ticket_id: int) -> HttpResponse:
     site = user_site(request, site_id)
     try:
-        with meanwhile(partial(read_ahead, request)):
+        with meanwhile(partial(prepare, request, site)):
             found, essentials = read_thread(
                 site, ticket_id, refresh=request.GET.get("refresh") == "1"
             )

@@ -73,3 +73,24 @@ def test_a_kept_thread_page_gives_every_response_its_own_one_time_token(agent_cl
 
     assert token(first) != token(second)
     assert "__one_time_token_" not in second.content.decode()
+
+
+def test_a_one_site_page_is_kept_through_another_sites_write_but_not_its_own(
+    agent_client, acme, academy, sim
+):
+    from dashboard.fluent.cache import bump_generation
+
+    ticket_id = next(t["id"] for t in sim.acme.site.tickets.values() if t["status"] == "active")
+    thread = f"/sites/{acme.slug}/tickets/{ticket_id}/"
+    inbox = f"/?site={acme.pk}"
+    agent_client.get("/sites/")  # as after logging in: the browser holds a CSRF cookie
+    for page in (thread, inbox):
+        agent_client.get(page)
+    # A write on another site changes nothing these pages show.
+    bump_generation(academy.credential().site_key, "tickets", "reference")
+    for page in (thread, inbox):
+        assert agent_client.get(page).get("X-Page-Cache") == "hit", page
+    # A write on their own site does.
+    bump_generation(acme.credential().site_key, "tickets")
+    for page in (thread, inbox):
+        assert agent_client.get(page).get("X-Page-Cache") is None, page

@@ -1,5 +1,6 @@
 """The FluentCRM contact beside a thread: exact email only, the ticket's site first, the user's
-other sites when needed, and plain words when there is nothing to show."""
+other sites when the agent asks (or when the ticket's site cannot be asked), and plain words when
+there is nothing to show."""
 
 from __future__ import annotations
 
@@ -20,10 +21,15 @@ from tests.customers.helpers import (
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def contact_html(client, site, customer_id: int, ticket_id: int | None = None) -> str:
+def contact_html(
+    client, site, customer_id: int, ticket_id: int | None = None, *, everywhere: bool = False
+) -> str:
     url = reverse("customers:contact", args=[site.slug, customer_id])
-    if ticket_id:
-        url += f"?ticket={ticket_id}"
+    query = [f"ticket={ticket_id}"] if ticket_id else []
+    if everywhere:
+        query.append("everywhere=1")
+    if query:
+        url += "?" + "&".join(query)
     response = client.get(url, **HTMX)
     assert response.status_code == 200
     return response.content.decode()
@@ -61,7 +67,7 @@ def test_a_partial_match_alone_is_not_shown_as_the_contact(agent_client, acme, a
     drop_contact(sim.acme, OLIVIA)
     drop_contact(sim.academy, OLIVIA)
 
-    html = contact_html(agent_client, acme, olivia["id"])
+    html = contact_html(agent_client, acme, olivia["id"], everywhere=True)
 
     assert 'data-crm-state="no_match"' in html
     assert f'No FluentCRM contact has the email <strong class="crm-email">{OLIVIA}</strong>' in html
@@ -93,12 +99,45 @@ def test_site_without_crm_finds_the_contact_on_another_site_and_names_it(
     assert crm_calls(sim.beta) == 0
 
 
-def test_no_match_on_the_tickets_site_looks_on_the_others(agent_client, acme, academy, sim):
+def test_only_the_tickets_site_is_asked_until_the_agent_asks(agent_client, acme, academy, sim):
     olivia = customer_by_email(sim.acme, OLIVIA)
-    drop_contact(sim.acme, OLIVIA)
+    forget_requests(sim)
 
     html = contact_html(agent_client, acme, olivia["id"])
 
+    assert "Contact on <strong>Acme Store</strong>" in html
+    assert crm_calls(sim.academy) == 0
+    assert "Not looked up on Acme Academy." in html
+    url = reverse("customers:contact", args=[acme.slug, olivia["id"]]) + "?everywhere=1"
+    assert f'hx-get="{url}"' in html
+    assert "Look up on 1 other site<" in html
+
+
+def test_no_match_on_the_tickets_site_offers_the_others(agent_client, acme, academy, sim):
+    olivia = customer_by_email(sim.acme, OLIVIA)
+    drop_contact(sim.acme, OLIVIA)
+    forget_requests(sim)
+
+    html = contact_html(agent_client, acme, olivia["id"], ticket_id=7)
+
+    assert 'data-crm-state="no_match"' in html
+    assert "on Acme Store.</p>" in html
+    assert crm_calls(sim.academy) == 0
+    url = (
+        reverse("customers:contact", args=[acme.slug, olivia["id"]]) + "?ticket=7&amp;everywhere=1"
+    )
+    assert f'href="{url}"' in html
+
+
+def test_no_match_on_the_tickets_site_looks_on_the_others_when_asked(
+    agent_client, acme, academy, sim
+):
+    olivia = customer_by_email(sim.acme, OLIVIA)
+    drop_contact(sim.acme, OLIVIA)
+
+    html = contact_html(agent_client, acme, olivia["id"], everywhere=True)
+
+    assert "Not looked up" not in html
     assert "From <strong>Acme Academy</strong>: Acme Store has no contact with this email." in html
     assert sim.academy.base_url + admin_link(sim.academy, OLIVIA) in html
     assert OLIVIA_PARTIAL not in html
@@ -107,7 +146,7 @@ def test_no_match_on_the_tickets_site_looks_on_the_others(agent_client, acme, ac
 def test_the_tickets_own_site_wins_and_the_others_are_mentioned(agent_client, acme, academy, sim):
     olivia = customer_by_email(sim.acme, OLIVIA)
 
-    html = contact_html(agent_client, acme, olivia["id"])
+    html = contact_html(agent_client, acme, olivia["id"], everywhere=True)
 
     assert "Contact on <strong>Acme Store</strong>" in html
     assert sim.acme.base_url + admin_link(sim.acme, OLIVIA) in html
@@ -118,7 +157,7 @@ def test_the_tickets_own_site_wins_and_the_others_are_mentioned(agent_client, ac
 def test_no_match_anywhere_is_said_plainly(agent_client, acme, academy, beta, sim):
     customer = customer_without_contact(sim.acme, sim.academy)
 
-    html = contact_html(agent_client, acme, customer["id"])
+    html = contact_html(agent_client, acme, customer["id"], everywhere=True)
 
     assert 'data-crm-state="no_match"' in html
     assert f"{customer['email']}</strong> on Acme Store or Acme Academy." in html
@@ -164,6 +203,11 @@ def test_slow_fluentcrm_gives_up_at_the_timeout_and_says_so(agent_client, acme, 
     olivia = customer_by_email(sim.acme, OLIVIA)
 
     html = contact_html(agent_client, acme, olivia["id"])
+
+    assert 'data-crm-state="failed"' in html
+    assert "Look up on 1 other site<" in html
+
+    html = contact_html(agent_client, acme, olivia["id"], everywhere=True)
 
     # The other site still answers, and the agent learns why Acme Store's own contact is missing.
     assert "From <strong>Acme Academy</strong>: FluentCRM on Acme Store could not be read." in html

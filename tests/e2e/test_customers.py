@@ -38,7 +38,13 @@ def test_panel_beside_the_thread_shows_customer_and_contact(
     crm = panel.locator("section.cp-crm")
     expect(crm).to_have_attribute("data-crm-state", "found")
     expect(crm).to_contain_text("Contact on Acme Store")
+    # The user's other sites are asked only when the agent wants to know.
+    expect(crm).to_contain_text("Not looked up on Acme Academy.")
+    assert sim.academy.site.count("GET", "/fluent-crm/v2/subscribers/0") == 0
+    crm.get_by_role("link", name="Look up on 1 other site").click()
     expect(crm).to_contain_text("Also a contact on Acme Academy")
+    expect(crm).not_to_contain_text("Not looked up")
+    assert sim.academy.site.count("GET", "/fluent-crm/v2/subscribers/0") == 1
     expect(crm.get_by_role("link", name=re.compile("Open in FluentCRM"))).to_have_attribute(
         "href", re.compile(r"fluentcrm-admin#/subscribers/\d+$")
     )

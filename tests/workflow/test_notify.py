@@ -85,3 +85,49 @@ def test_detail_lists_my_open_tickets_with_their_last_customer_message(agent_cli
 def test_signed_out_visitors_get_no_count(client, acme):
     response = client.get(COUNT)
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def _count_reads(sim_site) -> int:
+    """One-row reads of the site's tickets: the counts' own requests."""
+    return sum(
+        1
+        for entry in sim_site.site.request_log
+        if entry.path.endswith("/tickets") and "per_page=1&" in entry.query + "&"
+    )
+
+
+def _expire(site) -> None:
+    """What the answers' freshness running out does: every cached ticket read misses."""
+    from dashboard.fluent.cache import bump_generation
+
+    bump_generation(site.credential().site_key, "tickets")
+
+
+def test_counts_are_not_asked_again_while_the_open_list_is_unchanged(agent_client, acme, sim):
+    expected = len(waiting_on(sim.acme, acme.agent_person_id))
+    assert agent_client.get(COUNT).json()["count"] == expected
+    asked = _count_reads(sim.acme)
+    assert asked == 2  # mine and unassigned
+
+    _expire(acme)
+    assert agent_client.get(COUNT).json()["count"] == expected
+    # The open list was read again, fresh, and showed no change: no count was asked.
+    assert _count_reads(sim.acme) == asked
+
+
+def test_a_change_in_the_open_list_counts_again(agent_client, acme, sim):
+    before = len(waiting_on(sim.acme, acme.agent_person_id))
+    assert agent_client.get(COUNT).json()["count"] == before
+    answered = next(
+        t
+        for t in sim.acme.site.tickets.values()
+        if t["status"] == "active"
+        and t["agent_id"] == acme.agent_person_id
+        and t["last_agent_response"]
+        and t["last_agent_response"] > t["last_customer_response"]
+    )
+    sim.acme.site.add_customer_reply(answered["id"], "<p>Still broken</p>")
+    _expire(acme)
+
+    assert agent_client.get(COUNT).json()["count"] == before + 1
+    assert _count_reads(sim.acme) == 4

@@ -1,0 +1,35 @@
+"""``{% url %}`` keeps the URLs it worked out, and never serves one made for another prefix."""
+
+from __future__ import annotations
+
+import pytest
+from django.template import Context, Template
+from django.urls import NoReverseMatch, reverse, set_script_prefix
+
+
+def render(text: str) -> str:
+    return Template(text).render(Context({"site_id": 3, "ticket_id": 41}))
+
+
+def test_the_url_tag_gives_what_reverse_gives():
+    expected = reverse("tickets:thread", args=[3, 41])
+    assert render("{% url 'tickets:thread' site_id ticket_id %}") == expected
+    # Asked again (kept), and with "as".
+    assert render("{% url 'tickets:thread' site_id ticket_id %}") == expected
+    assert render("{% url 'tickets:thread' site_id ticket_id as u %}[{{ u }}]") == f"[{expected}]"
+
+
+def test_a_kept_url_is_not_served_under_another_script_prefix():
+    try:
+        plain = render("{% url 'tickets:inbox' %}")
+        set_script_prefix("/support/")
+        assert render("{% url 'tickets:inbox' %}") == "/support/" + plain.lstrip("/")
+    finally:
+        set_script_prefix("/")
+    assert render("{% url 'tickets:inbox' %}") == plain
+
+
+def test_an_unknown_name_still_fails_unless_kept_in_a_variable():
+    with pytest.raises(NoReverseMatch):
+        render("{% url 'tickets:nowhere' %}")
+    assert render("{% url 'tickets:nowhere' as u %}[{{ u }}]") == "[]"
