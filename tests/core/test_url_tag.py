@@ -8,11 +8,11 @@ from django.urls import NoReverseMatch, reverse, set_script_prefix
 
 
 def render(text: str) -> str:
-    return Template(text).render(Context({"site_id": 3, "ticket_id": 41}))
+    return Template(text).render(Context({"site_id": "acme-store", "ticket_id": 41}))
 
 
 def test_the_url_tag_gives_what_reverse_gives():
-    expected = reverse("tickets:thread", args=[3, 41])
+    expected = reverse("tickets:thread", args=["acme-store", 41])
     assert render("{% url 'tickets:thread' site_id ticket_id %}") == expected
     # Asked again (kept), and with "as".
     assert render("{% url 'tickets:thread' site_id ticket_id %}") == expected
