@@ -53,6 +53,7 @@ class Fleet:
             app_password=running.site.users["admin"].app_password,
         )
         running.site_ids[account.username] = site.pk
+        running.slug = site.slug
         self.site_keys.add(site.credential().site_key)
         return site.pk
 

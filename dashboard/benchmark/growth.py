@@ -105,9 +105,9 @@ def run(harness: Harness) -> GrowthResult:
                 build_seconds = time.perf_counter() - started
                 build_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - rss
             account = fleet.account(f"bench-growth-{index}")
-            site_id = fleet.connect(running, account)
+            fleet.connect(running, account)
             sized = SizedSite(size, len(running.site.tickets), harness.client(account))
-            sized.paths = _paths(site_id, running)
+            sized.paths = _paths(running.slug, running)
             sites.append(sized)
         fleet.set_latency()
         # One unmeasured round: workers warm, the large site's indexes built.
@@ -121,7 +121,7 @@ def run(harness: Harness) -> GrowthResult:
     return GrowthResult(sites, fleet, build_seconds, build_mb)
 
 
-def _paths(site_id: int, running) -> dict[str, tuple[str, dict[str, str] | None]]:
+def _paths(site_id: str, running) -> dict[str, tuple[str, dict[str, str] | None]]:
     from dashboard.tickets.links import thread_url
 
     ticket_id, _customer = pick_ticket(running.site)

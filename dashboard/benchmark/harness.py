@@ -46,6 +46,7 @@ class RunningSite:
     site: object  # dashboard.simulator.SimulatedSite
     server: object  # dashboard.simulator.SimulatorServer
     site_ids: dict[str, int] = field(default_factory=dict)  # benchmark username -> Site.pk
+    slug: str = ""  # how every URL names the team site, the same for every account
 
     @property
     def base_url(self) -> str:
@@ -193,6 +194,7 @@ class Harness:
                     app_password=running.site.users["admin"].app_password,
                 )
                 running.site_ids[username] = site.pk
+                running.slug = site.slug
                 self._site_keys.append(site.credential().site_key)
             running.site.clear_log()
 

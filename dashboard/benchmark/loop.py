@@ -25,7 +25,7 @@ def _field(html: str, name: str) -> str:
     return found.group(1) if found else ""
 
 
-def next_after_send(harness: Harness, client: DashboardClient, site_id: int) -> list[Figure]:
+def next_after_send(harness: Harness, client: DashboardClient, site_id: str) -> list[Figure]:
     listing = client.get(f"/?site={site_id}").text
     keys = re.findall(r'data-key-id="(\d+):(\d+)"', listing)
     if len(keys) < 2:

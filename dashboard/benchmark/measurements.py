@@ -113,7 +113,7 @@ def run(harness: Harness) -> Results:
         figures += short_latency_figures(short, SHORT_LATENCY_MS)
     figures.append(hanging)
     harness.say("the agent's loop: read-ahead and the next ticket after Send & close")
-    figures += next_after_send(harness, client, harness.first.site_ids[harness.all_sites.username])
+    figures += next_after_send(harness, client, harness.first.slug)
 
     harness.say(
         f"a team of {options.team_size} agents working for {options.team_seconds:g} s "

@@ -162,7 +162,7 @@ def site_shape(harness: Harness) -> Shape:
 
 
 def choose_pages(harness: Harness) -> Pages:
-    site_id = harness.first.site_ids[harness.all_sites.username]
+    site_id = harness.first.slug
     ticket_id, customer_id = pick_ticket(harness.first.site)
     return Pages(
         inbox_one=f"/?site={site_id}",

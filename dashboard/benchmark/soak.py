@@ -35,7 +35,7 @@ def run(harness: Harness) -> SoakResults:
     client = harness.client(harness.all_sites)
     pages = choose_pages(harness)
     views = warm_up(harness, client, pages, rounds=0 if options.quick else 1)
-    site_id = harness.first.site_ids[harness.all_sites.username]
+    site_id = harness.first.slug
     # The warm side reads what an agent reads most: the inboxes and a ticket's whole view
     # (thread, its customer panel and CRM contact), as the browser requests them.
     ticket_view = [
