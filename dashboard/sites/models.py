@@ -31,7 +31,7 @@ def unique_slug(label: str, base_url: str) -> str:
     """A slug for a new team site: from its label, never only digits (a number in a site URL
     is an old per-user id), and never one another site already has."""
     host = base_url.split("://")[-1].replace(".", " ")
-    stem = slugify(label)[:40].strip("-") or slugify(host)[:40].strip("-")
+    stem = slugify(label).replace("_", "-")[:40].strip("-") or slugify(host)[:40].strip("-")
     if not stem or stem.isdigit():
         stem = f"site-{stem}".strip("-")
     slug, n = stem, 2

@@ -241,3 +241,9 @@ def test_the_admin_role_adds_sites_and_the_agent_role_does_not(team_admin, agent
     assert TeamSite.objects.get().base_url == sim.academy.base_url
     refused = agent.get(reverse("sites:team_settings", args=[TeamSite.objects.get().slug]))
     assert refused.status_code == 403 and "Admin" in refused.content.decode()
+
+
+def test_a_label_with_underscores_gives_a_slug_links_accept(db):
+    slug = unique_slug("growth_large quick", "https://example.com")
+    assert slug == "growth-large-quick"
+    assert reverse("tickets:thread", args=[slug, 1]) == f"/sites/{slug}/tickets/1/"

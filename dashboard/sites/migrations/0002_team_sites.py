@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 def _slug(label, base_url, taken):
     host = base_url.split("://")[-1].replace(".", " ")
-    stem = slugify(label)[:40].strip("-") or slugify(host)[:40].strip("-")
+    stem = slugify(label).replace("_", "-")[:40].strip("-") or slugify(host)[:40].strip("-")
     if not stem or stem.isdigit():
         stem = f"site-{stem}".strip("-")
     slug, n = stem, 2
