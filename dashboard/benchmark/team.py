@@ -34,7 +34,7 @@ PRESENCE_POLL_S = 20.0  # templates/tickets/thread.html, hx-trigger "every 20s"
 TARGET_PER_SITE_AGENT_MINUTE = 6.0
 
 _LIVE = re.compile(r'id="live"[^>]*hx-get="([^"]+)"')
-_THREAD = re.compile(r'href="(/sites/\d+/tickets/\d+/[^"#]*)"')
+_THREAD = re.compile(r'href="(/sites/[a-z0-9-]+/tickets/\d+/[^"#]*)"')
 _PRESENCE = re.compile(r'id="presence"[^>]*hx-get="([^"]+)"')
 
 
