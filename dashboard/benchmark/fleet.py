@@ -33,11 +33,15 @@ class Fleet:
     def account(self, username: str) -> Account:
         from django.contrib.auth import get_user_model
 
+        from dashboard.accounts.roles import TEAM_LEAD, set_role
+
         account = Account(username, secrets.token_urlsafe(16))
         # Staff, so the pages report their upstream calls in Server-Timing.
-        get_user_model().objects.create_user(
+        user = get_user_model().objects.create_user(
             account.username, password=account.password, is_staff=True
         )
+        # Team leads, as the pages measured include Queues.
+        set_role(user, TEAM_LEAD)
         return account
 
     def connect(self, running: RunningSite, account: Account) -> int:
