@@ -156,6 +156,10 @@ NULL_BY_ROW = frozenset(
     }
 )  # fmt: skip
 SMALL_SAMPLE = 10
+
+# Counts in the reports' summaries' "stats" (agents, mine, products, mailboxes): a numeric
+# string, but the number 0 for none (captures: `"closed": "9"` beside `"closed": 0`).
+ZERO_IS_A_NUMBER = frozenset({"responses", "opens", "closed"})
 # Where a key path ends in one of these parents, its `status` is a ticket's or a contact's.
 TICKET_PARENTS = ("$.ticket", "$.tickets.data[]", "$.tickets[]", "$.other_tickets[]")
 CONTACT_PARENTS = ("$.subscriber", "$.subscribers.data[]", "$.fluentcrm_profile", "$.contact")
@@ -216,6 +220,18 @@ def allowed_values(path: str, fluent_crm: bool) -> frozenset[str] | None:
     return None
 
 
+def _zero_is_a_number_problems(path: str, values: list[Any]) -> list[str]:
+    def plugin_like(v: Any) -> bool:
+        if isinstance(v, str):
+            return v.isdigit() and v != "0"
+        return v == 0 and type(v) is int
+
+    wrong = [v for v in values if not plugin_like(v)]
+    if wrong:
+        return [f"{path}: {wrong[0]!r}, where the plugin sends 0 for none and a string otherwise"]
+    return []
+
+
 def format_problems(captured: Any, simulated: Any, *, fluent_crm: bool = False) -> list[str]:
     """Differences in formats between a captured and a simulated body, per key path.
 
@@ -245,7 +261,9 @@ def format_problems(captured: Any, simulated: Any, *, fluent_crm: bool = False) 
                 problems.append(
                     f"{path}: {sorted(wrong)} where the plugin sends site-local, e.g. {shown}"
                 )
-        if expected == {"numeric-string"} and "number" in seen:
+        if key in ZERO_IS_A_NUMBER and path.endswith("summary[].stats." + key):
+            problems += _zero_is_a_number_problems(path, values)
+        elif expected == {"numeric-string"} and "number" in seen:
             problems.append(f"{path}: number where the capture always sends a string, e.g. {shown}")
         if expected == {"number"} and "numeric-string" in seen:
             problems.append(f"{path}: string where the capture always sends a number, e.g. {shown}")
@@ -438,6 +456,15 @@ def test_format_check_keeps_numeric_strings_strings_unless_the_capture_mixes_the
     assert format_problems(_rows({"agent_id": "3"}), _rows({"agent_id": 3}))
     mixed = _rows({"closed": "9"}, {"closed": 0})
     assert not format_problems(mixed, _rows({"closed": 4}, {"closed": "2"}))
+
+
+def test_format_check_wants_zero_counts_as_the_number_zero_and_others_as_strings() -> None:
+    captured = {"summary": [{"stats": {"closed": "1"}}]}
+    assert not format_problems(
+        captured, {"summary": [{"stats": {"closed": 0}}, {"stats": {"closed": "3"}}]}
+    )
+    assert format_problems(captured, {"summary": [{"stats": {"closed": "0"}}]})
+    assert format_problems(captured, {"summary": [{"stats": {"closed": 3}}]})
 
 
 def test_format_check_allows_only_real_enumeration_values() -> None:

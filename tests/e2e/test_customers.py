@@ -45,6 +45,7 @@ def test_panel_beside_the_thread_shows_customer_and_contact(
     expect(crm).to_contain_text("Also a contact on Acme Academy")
     expect(crm).not_to_contain_text("Not looked up")
     assert sim.academy.site.count("GET", "/fluent-crm/v2/subscribers/0") == 1
+    # One link of that name (the activity part, revealed as it scrolls in, names its own).
     expect(crm.get_by_role("link", name=re.compile("Open in FluentCRM"))).to_have_attribute(
         "href", re.compile(r"fluentcrm-admin#/subscribers/\d+$")
     )

@@ -153,9 +153,10 @@ def _agent_summary(agent: dict[str, Any], tally: dict[str, Any], now: datetime) 
         "email": agent["email"],
         "stats": {
             "interactions": len(tally["touched"]),
-            "responses": str(responses_today) if responses_today else 0,
-            "opens": str(tally["opens"]),
-            "closed": str(closed_today) if closed_today else 0,
+            # The plugin's counts are SQL strings, but a count of none is the number 0.
+            "responses": _count(responses_today),
+            "opens": _count(tally["opens"]),
+            "closed": _count(closed_today),
             "waiting_tickets": 0,
         },
         "active_stat": {
@@ -166,6 +167,10 @@ def _agent_summary(agent: dict[str, Any], tally: dict[str, Any], now: datetime) 
         "full_name": s.full_name(agent),
         "photo": s.photo_url(agent["first_name"], agent["last_name"], agent["email"]),
     }
+
+
+def _count(n: int) -> str | int:
+    return str(n) if n else 0
 
 
 def reports_agents_summary(site: SiteState, request: Request) -> Reply:
@@ -285,9 +290,9 @@ def _group_summary(site: SiteState, key: str) -> dict[int, dict[str, Any]]:
 def _stats_block(stats: dict[str, Any] | None) -> dict[str, Any]:
     stats = stats or {"responses": 0, "opens": 0, "closed": 0, "touched": set()}
     return {
-        "responses": str(stats["responses"]),
-        "opens": stats["opens"],
-        "closed": str(stats["closed"]),
+        "responses": _count(stats["responses"]),
+        "opens": _count(stats["opens"]),
+        "closed": _count(stats["closed"]),
         "interactions": len(stats["touched"]),
     }
 
