@@ -66,6 +66,8 @@ def test_an_agent_sees_no_queues_and_is_told_whom_to_ask(
     expect(nav.get_by_role("link", name="Reports")).to_have_count(0)
     expect(nav.get_by_role("link", name="My stats")).to_be_visible()
 
+    # The inbox's own fragments (counts, the title's waiting count) finish first.
+    page.wait_for_load_state("networkidle")
     sim.acme.site.clear_log()
     response = page.goto(f"{live_server.url}/queues/")
     assert response.status == 403
