@@ -265,7 +265,7 @@ def format_problems(captured: Any, simulated: Any, *, fluent_crm: bool = False) 
             problems += _zero_is_a_number_problems(path, values)
         elif expected == {"numeric-string"} and "number" in seen:
             problems.append(f"{path}: number where the capture always sends a string, e.g. {shown}")
-        if expected == {"number"} and "numeric-string" in seen:
+        elif expected == {"number"} and "numeric-string" in seen:
             problems.append(f"{path}: string where the capture always sends a number, e.g. {shown}")
         by_chance = key in NULL_BY_ROW and len(values) < SMALL_SAMPLE
         if expected and not seen and not by_chance:
@@ -465,6 +465,11 @@ def test_format_check_wants_zero_counts_as_the_number_zero_and_others_as_strings
     )
     assert format_problems(captured, {"summary": [{"stats": {"closed": "0"}}]})
     assert format_problems(captured, {"summary": [{"stats": {"closed": 3}}]})
+    # A capture whose counts were all none still allows a string for some.
+    none = {"summary": [{"stats": {"opens": 0}}]}
+    assert not format_problems(
+        none, {"summary": [{"stats": {"opens": "2"}}, {"stats": {"opens": 0}}]}
+    )
 
 
 def test_format_check_allows_only_real_enumeration_values() -> None:
