@@ -30,7 +30,7 @@ from requests_cache.cache_keys import create_key, redact_response
 from requests_cache.models import CachedResponse
 
 from dashboard.fluent import trace
-from dashboard.fluent.sending import others_in_flight
+from dashboard.fluent.sending import writing_now_is_free
 
 logger = logging.getLogger(__name__)
 
@@ -109,33 +109,43 @@ def _cache_path(key: str) -> Path:
 
 
 def _write(work: Callable[[], object]) -> bool:
-    """Store now while other reads of the round are still out (the write then hides behind
-    their wait), else once the request's answer has been sent; True if deferred."""
-    if not others_in_flight() and trace.after_answer(work):
+    """Store now while that is free (other reads of the round still wait for their sites and
+    none is reading its answer: the write hides behind their wait), else once the request's
+    answer has been sent; True if deferred."""
+    if not writing_now_is_free() and trace.after_answer(work):
         return True
     work()
     return False
 
 
 class _WritesAfterAnswer:
-    """A backend whose writes wait until the request's answer has been sent, unless other
-    reads of the same round are still out.
+    """A backend whose writes wait until the request's answer has been sent, unless writing
+    now is free.
 
     Storing an answer (serialising it, writing SQLite or Redis), and its last good copy, took a
     few milliseconds of every cold page after the site had answered, while the agent waited.
     The next request is the first that needs the entry, so the last answer of a round is
     written once the page has left (``trace.after_answer``); until then the request reads it
-    from memory, and so never asks a site twice for one answer. The answers that come while
-    others are still awaited are written at once: that costs the page nothing, and a fan-out
-    of dozens of reads (counts, queue figures) leaves no pile of writes behind the page.
-    Outside a request everything is written at once.
+    from memory, and so never asks a site twice for one answer. An answer that comes while
+    others are still awaited, and no other is being read, is written at once: that costs the
+    page nothing, and a fan-out of dozens of reads spread over time (queue figures) leaves
+    no pile of writes behind the page. Answers that arrive together (an agency's thirty sites
+    at once) are read first and written after: one process runs one thread at a time, and
+    every write then would hold up an answer the page is waiting for. Outside a request
+    everything is written at once.
     """
 
     def save_response(self, response, cache_key=None, expires=None):
         cache_key = cache_key or self.create_key(response.request)
         # What the base class stores; no redirect aliases, since no redirect is ever followed.
-        entry = CachedResponse.from_response(response, expires=expires)
-        entry = redact_response(entry, self._settings.ignored_parameters)
+        # Built once per answer: its last good copy (``keep_last_good``) is the same entry.
+        built = getattr(response, "_dashboard_entry", None)
+        if built is not None and built[0] == expires:
+            entry = built[1]
+        else:
+            entry = CachedResponse.from_response(response, expires=expires)
+            entry = _redacted(entry, self._settings.ignored_parameters)
+            response._dashboard_entry = (expires, entry)
 
         def write() -> None:
             self.responses[cache_key] = entry
@@ -153,6 +163,21 @@ class _WritesAfterAnswer:
             if entry is not None:
                 return entry
         return super().get_response(key, default)
+
+
+def _redacted(entry: CachedResponse, ignored: Any) -> CachedResponse:
+    """``redact_response``'s result without re-parsing every URL: our URLs never carry a
+    credential, so only a header can hold one (the Authorization header, always). A URL that
+    does name an ignored parameter goes through requests-cache's own redaction."""
+    ignored = tuple(ignored or ())
+    url = entry.url.lower()
+    if any(name.lower() in url for name in ignored):
+        return redact_response(entry, ignored)
+    for headers in (entry.headers, entry.request.headers):
+        for name in ignored:
+            if name in headers:
+                headers[name] = "REDACTED"
+    return entry
 
 
 class _RedisCache(_WritesAfterAnswer, requests_cache.RedisCache):
@@ -184,9 +209,11 @@ def answer_key(request: Any, **settings_: Any) -> str:
     """
     if not isinstance(request, requests.PreparedRequest):
         return create_key(request, **settings_)
-    generation = request.headers.get("X-Cache-Generation", "")
-    text = f"{request.method}|{request.url}|{generation}"
-    return blake2b(text.encode(), digest_size=16).hexdigest()
+    return _key_text(request.method, request.url, request.headers.get("X-Cache-Generation", ""))
+
+
+def _key_text(method: str | None, url: str | None, generation: str) -> str:
+    return blake2b(f"{method}|{url}|{generation}".encode(), digest_size=16).hexdigest()
 
 
 def cached_session(key: str) -> requests_cache.CachedSession:
@@ -223,9 +250,6 @@ def clear(key: str) -> None:
 
 def keep_last_good(
     session: requests_cache.CachedSession,
-    url: str,
-    params: Any,
-    headers: dict[str, str],
     response: requests.Response,
     expires: datetime | None,
     *,
@@ -241,7 +265,7 @@ def keep_last_good(
     def keep() -> None:
         try:
             session.cache.save_response(
-                response, cache_key=_last_good_key(session, url, params, headers), expires=expires
+                response, cache_key=_last_good_key_of(response.request), expires=expires
             )
         except Exception:  # The fallback copy is a convenience; the answer itself is fine.
             logger.exception("Could not keep the last good answer for %s", label)
@@ -253,6 +277,12 @@ def keep_last_good(
 def _last_good_key(session, url: str, params: Any, headers: dict[str, str]) -> str:
     scope = headers["X-Cache-Generation"].rsplit("-", 1)[0]
     return _cache_key(session, url, params, {**headers, "X-Cache-Generation": f"{scope}-last"})
+
+
+def _last_good_key_of(sent: requests.PreparedRequest) -> str:
+    """``_last_good_key`` of a request already prepared and sent, without preparing it again."""
+    scope = sent.headers["X-Cache-Generation"].rsplit("-", 1)[0]
+    return _key_text(sent.method, sent.url, f"{scope}-last")
 
 
 def _cache_key(session, url: str, params: Any, headers: dict[str, str]) -> str:

@@ -249,9 +249,7 @@ class FluentClient:
             raise
         expires = getattr(response, "expires", None) if ttl > 0 else None
         if ttl > 0 and not hit and response.status_code == 200:
-            cache.keep_last_good(
-                self.session, self.url(path), params, headers, response, expires, label=self.label
-            )
+            cache.keep_last_good(self.session, response, expires, label=self.label)
         trace.freshness(_aware(expires))
         created = getattr(response, "created_at", None)
         return Answer(

@@ -238,3 +238,20 @@ def test_a_read_beside_a_slow_write_still_comes_from_the_cache(acme, sim):
     me_get(client)
     writer.join()
     assert sim.acme.site.count("GET", "/fluent-support/v2/me") == before
+
+
+def test_stored_answers_and_their_last_good_copies_hold_no_credential(acme, sim):
+    import base64
+
+    client = client_for(acme)
+    ticket_list(client, query=ALL)
+    password = sim.acme.site.users["admin"].app_password
+    secrets = {password, base64.b64encode(f"admin:{password}".encode()).decode()}
+    stored = list(client.session.cache.responses.values())
+    # The answer under its generation and its last good copy, one entry each.
+    assert len(stored) == 2
+    for entry in stored:
+        assert entry.request.headers["Authorization"] == "REDACTED"
+        assert entry.json()["tickets"]["total"] > 0
+        text = repr(entry.request.headers) + repr(entry.headers) + entry.url
+        assert not any(secret in text for secret in secrets)
