@@ -24,7 +24,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError
 
-from dashboard.fluent.sending import note_sending
+from dashboard.fluent.sending import note_answered, note_sending
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -148,7 +148,9 @@ class _PinnedConnectionMixin:
         # thread waits for this before doing its own work meanwhile (parallel.meanwhile), so
         # that its work never holds up a request still being prepared or sent.
         note_sending()
-        return super().getresponse(*args, **kwargs)  # type: ignore[misc]
+        response = super().getresponse(*args, **kwargs)  # type: ignore[misc]
+        note_answered()
+        return response
 
 
 class _PinnedHTTPConnection(_PinnedConnectionMixin, HTTPConnection):

@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 
 from dashboard.fluent.errors import UpstreamError
-from dashboard.fluent.sending import on_sending, round_left
+from dashboard.fluent.sending import current_round, on_answered, on_sending
 
 T = TypeVar("T")
 
@@ -72,7 +72,7 @@ def run_parallel(calls: dict[Any, Callable[[], T]]) -> dict[Any, Outcome[T]]:
     pool = _executor()
     # A busy pool may queue some calls behind others; the work waits for the first few only.
     gate = _Gate(min(len(calls), settings.UPSTREAM_MAX_WORKERS))
-    left = _Left(len(calls))
+    left = _Round(len(calls))
     futures = {
         key: pool.submit(contextvars.copy_context().run, _pooled, call, gate, left)
         for key, call in calls.items()
@@ -122,26 +122,36 @@ class _Gate:
             self._opened.wait_for(lambda: self._remaining <= 0)
 
 
-class _Left:
-    """How many calls of a round have not finished."""
+class _Round:
+    """How many calls of a round have not finished, and how many of those have an answer."""
 
     def __init__(self, count: int) -> None:
         self._count = count
+        self._reading = 0
         self._lock = threading.Lock()
 
-    def __call__(self) -> int:
+    def unfinished(self) -> int:
         return self._count
 
-    def done(self) -> None:
+    def reading(self) -> int:
+        return self._reading
+
+    def answered(self) -> None:
+        with self._lock:
+            self._reading += 1
+
+    def done(self, answered: bool) -> None:
         with self._lock:
             self._count -= 1
+            if answered:
+                self._reading -= 1
 
 
-def _pooled(call: Callable[[], T], gate: _Gate, left: _Left) -> Outcome[T]:
+def _pooled(call: Callable[[], T], gate: _Gate, state: _Round) -> Outcome[T]:
     # The waiting work belongs to the request thread (it may use the ORM), never to a worker.
     _waiting_work.set(None)
-    round_left.set(left)
-    arrived = False
+    current_round.set(state)
+    arrived = answered = False
 
     def sending() -> None:
         nonlocal arrived
@@ -149,11 +159,18 @@ def _pooled(call: Callable[[], T], gate: _Gate, left: _Left) -> Outcome[T]:
             arrived = True
             gate.arrive()
 
+    def answering() -> None:
+        nonlocal answered
+        if not answered:
+            answered = True
+            state.answered()
+
     on_sending.set(sending)
+    on_answered.set(answering)
     try:
         return _capture(call)
     finally:
-        left.done()
+        state.done(answered)
         # A call answered from the cache, or failing before it sent anything, counts too.
         sending()
 

@@ -83,3 +83,49 @@ def test_an_error_in_waiting_work_still_collects_the_calls(acme, sim):
         run_parallel({"page": partial(ticket_list, client, query=ALL)})
     # The call itself went out and was answered.
     assert sim.acme.site.count("GET", "/fluent-support/v2/tickets") == 1
+
+
+def _stored(client) -> int:
+    return len(list(client.session.cache.responses.keys()))
+
+
+def test_an_answer_is_stored_at_once_while_the_others_still_wait_for_their_sites(
+    acme, academy, sim
+):
+    from dashboard.fluent import trace
+
+    sim.academy.site.set_latency(600)
+    fast, slow = client_for(acme), client_for(academy)
+    stored_in_the_page = []
+    with trace.collect(defer=True) as collected:
+        outcomes = run_parallel(
+            {
+                "fast": partial(ticket_list, fast, query=ALL),
+                "slow": partial(ticket_list, slow, query=ALL),
+            }
+        )
+        stored_in_the_page.append(_stored(fast))
+    assert all(outcome.ok for outcome in outcomes.values())
+    # The fast site's answer and its last good copy were written while the slow one was out;
+    # the slow one's, the last of the round, wait until the answer has been sent.
+    assert stored_in_the_page == [2]
+    assert _stored(slow) == 0 and len(collected.deferred) == 2
+    trace.run_deferred(collected)
+    assert _stored(slow) == 2
+
+
+def test_answers_arriving_together_are_stored_after_the_page(acme, sim):
+    from dashboard.fluent import trace
+
+    client = client_for(acme)
+    queries = [TicketQuery(status_type=status) for status in ("open", "closed", "all", "new")]
+    with trace.collect(defer=True) as collected:
+        outcomes = run_parallel(
+            {query.status_type: partial(ticket_list, client, query=query) for query in queries}
+        )
+        stored_during_the_page = _stored(client)
+    assert all(outcome.ok for outcome in outcomes.values())
+    # Nothing waits for a site once the last answer is in: at least that one is deferred.
+    assert stored_during_the_page < 2 * len(queries)
+    trace.run_deferred(collected)
+    assert _stored(client) == 2 * len(queries)
