@@ -110,6 +110,47 @@ def ticket_list(
     return result
 
 
+@dataclass
+class ListedTicket:
+    """A row of a ticket list, read into a ``Ticket`` the first time it is used."""
+
+    raw: dict[str, Any]
+    client: FluentClient
+    _ticket: Ticket | None = field(default=None, repr=False)
+
+    @property
+    def ticket(self) -> Ticket:
+        if self._ticket is None:
+            self._ticket = self.client.parse(Ticket, self.raw)
+        return self._ticket
+
+
+def ticket_list_rows(
+    client: FluentClient,
+    *,
+    query: TicketQuery,
+    page: int = 1,
+    per_page: int = 15,
+    refresh: bool = False,
+) -> Page[ListedTicket]:
+    """``ticket_list`` whose rows are read only when used: a merge of many sites' lists keeps
+    a page of them and compares a few more, so the rest are never read into models."""
+    answer = client.get(
+        f"{SUPPORT}/tickets",
+        kind="ticket_list",
+        params=query.params(page=page, per_page=per_page),
+        refresh=refresh,
+    )
+    page_data = paginator(answer.data, "tickets")
+    rows = page_data["items"]
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        client.parse(Page[Ticket], page_data)  # raises the shape error ticket_list would
+    result = client.parse(Page[Any], {**page_data, "items": []})
+    result.items = [ListedTicket(row, client) for row in rows]
+    result.page = min(result.page, max(result.last_page, 1)) or 1
+    return result
+
+
 def ticket_count(client: FluentClient, *, query: TicketQuery, refresh: bool = False) -> int:
     """The number of tickets a query matches, read from a one-row page's ``total``."""
     return ticket_list(client, query=query, page=1, per_page=1, refresh=refresh).total

@@ -12,9 +12,11 @@ from __future__ import annotations
 from functools import partial
 from urllib.parse import urlencode
 
+from dashboard.fluent.errors import BadReplyError
+from dashboard.fluent.models import Ticket
 from dashboard.fluent.parallel import run_parallel
 from dashboard.fluent.reference import essentials_get
-from dashboard.fluent.tickets import ticket_list, ticket_list_whole
+from dashboard.fluent.tickets import ListedTicket, ticket_list, ticket_list_rows, ticket_list_whole
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 from dashboard.tickets import previews
@@ -89,7 +91,7 @@ def load_merged(
         pages = [first] if offset % PER_PAGE == 0 else [first, first + 1]
         for number in pages:
             calls[(site.pk, number)] = partial(
-                ticket_list,
+                ticket_list_rows,
                 client,
                 query=ticket_query,
                 page=number,
@@ -99,7 +101,7 @@ def load_merged(
     outcomes = run_parallel(calls)
 
     by_site = {site.pk: site for site in sites}
-    candidates: dict[int, list[Row]] = {}
+    candidates: dict[int, list[_ListedRow]] = {}
     totals: dict[int, int] = {}
     failures: dict[int, Failure] = {}
     for (site_id, number), outcome in sorted(outcomes.items()):
@@ -112,15 +114,30 @@ def load_merged(
         start = (number - 1) * PER_PAGE
         offset = offsets.get(site_id, 0)
         rows = candidates.setdefault(site_id, [])
-        for index, ticket in enumerate(page.items, start=start):
+        for index, listed in enumerate(page.items, start=start):
             if index >= offset and len(rows) < PER_PAGE:
-                rows.append(Row(site, ticket))
+                rows.append(_ListedRow(site, listed))
     for site_id in failures:
         candidates.pop(site_id, None)
         totals.pop(site_id, None)
 
     key = partial(row_key, query.sort)
-    rows, next_cursor = merge_page(list(candidates.values()), offsets, totals, key)
+    try:
+        # Only the rows the merge compares are read into tickets: about a page and one more
+        # per site, not every site's whole slice.
+        listed, next_cursor = merge_page(list(candidates.values()), offsets, totals, key)
+    except BadReplyError:
+        # A row that does not fit: read every row now, leave out the sites whose rows fail.
+        for site_id, site_rows in list(candidates.items()):
+            try:
+                for row in site_rows:
+                    row.ticket  # noqa: B018 (reads the row)
+            except BadReplyError as error:
+                failures[site_id] = Failure(by_site[site_id], error)
+                candidates.pop(site_id)
+                totals.pop(site_id, None)
+        listed, next_cursor = merge_page(list(candidates.values()), offsets, totals, key)
+    rows = [Row(row.site, row.ticket) for row in listed]
     return InboxPage(
         rows=rows,
         total=sum(totals.values()),
@@ -129,6 +146,20 @@ def load_merged(
         next_cursor=next_cursor,
         skipped=skipped,
     )
+
+
+class _ListedRow:
+    """A merge candidate: a site and a listed ticket, read only when the merge compares it."""
+
+    __slots__ = ("listed", "site")
+
+    def __init__(self, site: Site, listed: ListedTicket) -> None:
+        self.site = site
+        self.listed = listed
+
+    @property
+    def ticket(self) -> Ticket:
+        return self.listed.ticket
 
 
 def load(

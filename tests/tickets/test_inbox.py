@@ -202,6 +202,37 @@ def test_a_failing_site_shows_a_warning_while_the_others_list(agent_client, acme
     assert keys and all(key.startswith(f"{acme.pk}:") for key in keys)
 
 
+def test_merged_inbox_reads_only_the_rows_it_compares(acme, academy, beta, sim, monkeypatch):
+    from dashboard.fluent import tickets as fluent_tickets
+
+    read = []
+    parse = fluent_tickets.FluentClient.parse
+
+    def counting(self, model, data):
+        if model is fluent_tickets.Ticket:
+            read.append(data["id"])
+        return parse(self, model, data)
+
+    monkeypatch.setattr(fluent_tickets.FluentClient, "parse", counting)
+    page = listing.load([acme, academy, beta], InboxQuery())
+    listed = sum(min(PER_PAGE, len(open_ids(s))) for s in (sim.acme, sim.academy, sim.beta))
+    assert len(page.rows) == PER_PAGE < listed
+    # A page, plus at most the next candidate of each site.
+    assert PER_PAGE <= len(read) <= PER_PAGE + 3
+
+
+def test_a_site_whose_rows_do_not_fit_is_named_while_the_others_list(
+    agent_client, acme, academy, sim
+):
+    # The newest message of an Academy ticket comes back with an id that is no number.
+    newest = max(sim.academy.site.store.responses.values(), key=lambda r: r["created_at"])
+    newest["id"] = "not-a-number"
+    html = agent_client.get(INBOX).content.decode()
+    assert "Acme Academy: The site&#x27;s answer did not have the expected shape" in html
+    keys = row_keys(html)
+    assert keys and all(key.startswith(f"{acme.pk}:") for key in keys)
+
+
 def test_a_revoked_password_marks_the_site_and_offers_reconnect(agent_client, acme, academy, sim):
     sim.academy.site.set_app_password("admin", "zzzz zzzz zzzz zzzz zzzz zzzz")
     agent_client.get(INBOX)
