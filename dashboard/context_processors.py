@@ -47,6 +47,14 @@ def navigation(request: HttpRequest) -> dict:
     return {"nav_items": SimpleLazyObject(build)}
 
 
+def read_permissions(request: HttpRequest) -> None:
+    """Read the user's permissions now (Django keeps them on the user for the request): a
+    page calls this while its sites answer, so drawing the navigation later costs no query."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        user.get_all_permissions()
+
+
 def upstream_notices(request: HttpRequest) -> dict:
     """Banners every page shows: sites whose password was refused (with a link to reconnect)
     and sites whose data on this page is a stale copy because they did not answer."""

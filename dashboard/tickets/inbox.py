@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from dashboard.context_processors import read_permissions
 from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.parallel import meanwhile, run_parallel
 from dashboard.fluent.reference import essentials_get
@@ -105,7 +106,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         people.load(user_sites(request))
     cursor = request.GET.get("cursor", "")[:500]
     shown = _shown(request.GET.get("shown")) if not cursor else 0
-    with meanwhile(partial(read_ahead, request)):
+    with meanwhile(partial(read_ahead, request), partial(read_permissions, request)):
         if shown:
             page = listing.load_shown(user_sites(request), query, shown=shown)
         else:

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from dashboard.context_processors import read_permissions
 from dashboard.fluent import reference
 from dashboard.fluent import tickets as fluent_tickets
 from dashboard.fluent.errors import UpstreamError
@@ -108,6 +109,7 @@ def prepare(request: HttpRequest, site: Site) -> None:
     read_ahead(request)
     origin(request)
     _signature(request, site)
+    read_permissions(request)
 
 
 def context(
