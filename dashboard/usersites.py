@@ -33,18 +33,27 @@ def user_site(request: HttpRequest, site_id: int | str) -> Site:
     connection's own number). A team site they have not connected raises NotConnected; any
     other name is a 404, never a 403 that confirms it."""
     key = str(site_id)
-    for site in user_sites(request):
-        if site.slug == key:
-            return site
+    site = named_site(user_sites(request), key)
+    if site is not None:
+        return site
     if key.isdigit():
-        for site in user_sites(request):
-            if site.pk == int(key):
-                return site
         raise Http404("No such site")
     team_site = TeamSite.objects.filter(slug=key).first()
     if team_site is None:
         raise Http404("No such site")
     raise NotConnected(team_site)
+
+
+def named_site(sites: list[Site], name: str | int | None) -> Site | None:
+    """The one of ``sites`` that a URL, a query or a form names: by its slug, or (links from
+    before sites were the team's, and form fields) by the connection's number."""
+    key = str(name or "")
+    for site in sites:
+        if site.slug == key:
+            return site
+    if key.isdigit():
+        return next((site for site in sites if site.pk == int(key)), None)
+    return None
 
 
 def find_user_site(request: HttpRequest, site_id: int | str | None) -> Site | None:

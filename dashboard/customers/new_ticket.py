@@ -32,7 +32,7 @@ from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 from dashboard.tickets.links import thread_url
 from dashboard.upstream_errors import error_status
-from dashboard.usersites import user_site, user_sites
+from dashboard.usersites import named_site, user_site, user_sites
 
 RESULTS_SHOWN = 8
 # Who may read /customers (and so search customers) in Fluent Support.
@@ -81,12 +81,6 @@ def _number(raw: str | None) -> int | None:
     return int(raw) if raw.isdigit() and 0 < int(raw) < 2**31 else None
 
 
-def _chosen_site(sites: list[Site], raw: str | None) -> Site:
-    """The site a link (by slug) or the form (by connection id) names; else the first."""
-    wanted = raw or ""
-    return next((site for site in sites if wanted in (site.slug, str(site.pk))), sites[0])
-
-
 def _initial(site: Site, source: Any) -> dict[str, Any]:
     initial = {
         "priority": "normal",
@@ -128,7 +122,7 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
     if not sites:
         return render(request, "customers/new_ticket.html", {"sites": sites})
     source = request.POST if request.method == "POST" else request.GET
-    site = _chosen_site(sites, source.get("site"))
+    site = named_site(sites, source.get("site")) or sites[0]
     # Only the "Create ticket" button sends the ticket. "Find" and "Use this site" (the paths
     # without JavaScript), and Enter pressed in a field, re-render the form for the chosen site
     # with the search results, keeping every field.

@@ -15,6 +15,7 @@ from django.http import QueryDict
 from dashboard.fluent.tickets import PRIORITIES, SORTS, STATUS_TYPES, TicketQuery
 from dashboard.sites.models import Site
 from dashboard.tickets import people
+from dashboard.usersites import named_site
 
 # The plugin's own page size: a page of the inbox is one page of each site.
 PER_PAGE = 15
@@ -57,13 +58,6 @@ class InboxForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
 
 
-def _chosen_site(value: str, sites: list[Site]) -> Site | None:
-    for site in sites:
-        if value in (site.slug, str(site.pk)):
-            return site
-    return None
-
-
 @dataclass(frozen=True)
 class InboxQuery:
     site_id: int | None = None
@@ -91,7 +85,7 @@ class InboxQuery:
         data = {
             name: form.cleaned_data.get(name) for name in form.fields if name not in form.errors
         }
-        chosen = _chosen_site(data.get("site") or "", sites)
+        chosen = named_site(sites, data.get("site"))
         site_id = chosen.pk if chosen else None
         # Ids of agents, mailboxes, products and tags belong to one site.
         per_site = site_id is not None
