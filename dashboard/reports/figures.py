@@ -93,7 +93,7 @@ def load_report(
 ) -> Report:
     """Every figure of the reports page for ``user``'s ``sites`` (one when the query names
     one); a site that fails is listed with its error and the others still add up."""
-    chosen = [s for s in sites if not s.needs_reconnect and (not query.site or s.pk == query.site)]
+    chosen = query.sites_read(sites)
     clients = {site.pk: client_for(site) for site in chosen}
     zones = {site.pk: site_zone(site.timezone) for site in chosen}
     reference = run_parallel(

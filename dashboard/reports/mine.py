@@ -47,7 +47,7 @@ class Mine:
 
 
 def load_mine(*, sites: list[Site], query: ReportQuery, today: date, refresh: bool) -> Mine:
-    chosen = [s for s in sites if not s.needs_reconnect and (not query.site or s.pk == query.site)]
+    chosen = query.sites_read(sites)
     calls = {}
     for site in chosen:
         client = client_for(site)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from urllib.parse import urlencode
@@ -19,7 +20,9 @@ class ReportQuery:
     start: date | None = None
     end: date | None = None
     compare: bool = False
-    site: int | None = None
+    # The site's slug, the same for every agent (a number from an older link is read as the
+    # user's connection and replaced by its slug, see views._query).
+    site: str = ""
     agent: str = ""  # an agent's name: one person across sites (the sites share no id)
     mailbox: str = ""  # a mailbox's name, matched on every site
     product: str = ""  # a product's title, matched on every site
@@ -42,11 +45,15 @@ class ReportQuery:
             start=start,
             end=end,
             compare=params.get("compare") in ("1", "on", "true"),
-            site=_int(params.get("site")),
+            site=_site_name(params.get("site")),
             agent=(params.get("agent") or "").strip()[:200],
             mailbox=(params.get("mailbox") or "").strip()[:200],
             product=(params.get("product") or "").strip()[:200],
         )
+
+    def sites_read(self, sites: list) -> list:
+        """The sites this report reads: the one it names, or all; none waiting to reconnect."""
+        return [s for s in sites if not s.needs_reconnect and self.site in ("", s.slug)]
 
     @property
     def days(self) -> int:
@@ -69,7 +76,7 @@ class ReportQuery:
         if self.compare:
             found["compare"] = "1"
         if self.site:
-            found["site"] = str(self.site)
+            found["site"] = self.site
         for name in ("agent", "mailbox", "product"):
             if getattr(self, name):
                 found[name] = getattr(self, name)
@@ -90,9 +97,7 @@ def _date(value) -> date | None:
         return None
 
 
-def _int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
+def _site_name(value) -> str:
+    """A slug or a connection's number as the URL gives it; anything else is no site."""
+    text = str(value or "")[:100]
+    return text if re.fullmatch(r"[a-z0-9][a-z0-9-]*", text) else ""

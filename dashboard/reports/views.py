@@ -4,6 +4,7 @@ own figures (everyone)."""
 from __future__ import annotations
 
 import csv
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -24,7 +25,15 @@ from dashboard.usersites import user_site, user_sites
 def _query(request: HttpRequest) -> ReportQuery:
     query = ReportQuery.from_params(request.GET, today=timezone.localdate())
     if query.site:
-        user_site(request, query.site)  # another user's site is a 404
+        # Another user's connection (a number) is a 404, a team site not connected offers to
+        # connect it, a number from an older link becomes the site's slug, and a name that is
+        # no site at all leaves the report on every site.
+        try:
+            query = query.with_(site=user_site(request, query.site).slug)
+        except Http404:
+            if query.site.isdigit():
+                raise
+            query = query.with_(site="")
     return query
 
 
@@ -53,7 +62,7 @@ def reports(request: HttpRequest) -> HttpResponse:
             "charts": present.charts_for(report),
             "tables": tables.build(report),
             "changes": _changes(report),
-            "export_query": request.GET.urlencode(),
+            "export_query": urlencode(query.params()),
         }
     template = "reports/reports.html#results" if request.htmx else "reports/reports.html"
     return render(request, template, context)

@@ -44,7 +44,7 @@ def test_team_lead_reads_trends_filters_compares_and_downloads(
 
     # One site, last 7 days, compared with the week before: the URL says so, the page follows.
     page.get_by_label("Site", exact=True).select_option(label=acme.label)
-    expect(page).to_have_url(re.compile(rf"site={acme.pk}"))
+    expect(page).to_have_url(re.compile(rf"site={acme.slug}"))
     page.get_by_label("Last 7 days").check()
     expect(page).to_have_url(re.compile(r"period=7"))
     expect(page.locator('[data-kpi="opened"] .kpi-value')).to_have_text(

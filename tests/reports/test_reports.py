@@ -90,18 +90,24 @@ def test_agent_filter_counts_one_person_across_sites(user, acme, sim):
 
 
 def test_page_keeps_its_state_in_the_url_and_swaps_only_the_results(agent_client, acme, sim):
-    url = f"{PAGE}?period=7&compare=1&site={acme.pk}"
+    url = f"{PAGE}?period=7&compare=1&site={acme.slug}"
     page = agent_client.get(url)
     html = page.content.decode()
     assert page.status_code == 200
     assert 'value="7" checked' in html and 'name="compare" value="1" checked' in html
-    assert f'<option value="{acme.pk}" selected>' in html
+    assert f'<option value="{acme.slug}" selected>' in html
     assert "compared with" in html
     fragment = agent_client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "<form" not in fragment and 'data-chart="volume"' in fragment
     for key in ("volume", "backlog", "first", "resolve", "agents", "hours"):
         assert f'data-chart="{key}"' in html
     assert 'style="' not in html and "<script>" not in html.split("</header>")[-1]
+
+
+def test_a_site_is_named_by_its_slug_and_an_older_number_still_works(agent_client, acme, sim):
+    html = agent_client.get(f"{PAGE}?site={acme.pk}").content.decode()
+    assert f'<option value="{acme.slug}" selected>' in html
+    assert f"site={acme.pk}" not in html
 
 
 def test_another_users_site_is_a_404(agent_client, other_user, sim):
