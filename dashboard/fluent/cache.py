@@ -137,18 +137,32 @@ class _WritesAfterAnswer:
 
     def save_response(self, response, cache_key=None, expires=None):
         cache_key = cache_key or self.create_key(response.request)
-        # What the base class stores; no redirect aliases, since no redirect is ever followed.
-        # Built once per answer: its last good copy (``keep_last_good``) is the same entry.
+        self.save_entry(self.entry_for(response, expires), cache_key)
+
+    def entry_for(self, response, expires) -> CachedResponse:
+        """What the base class stores (no redirect aliases: no redirect is ever followed),
+        built once per answer: its last good copy (``keep_last_good``) is the same entry."""
         built = getattr(response, "_dashboard_entry", None)
         if built is not None and built[0] == expires:
-            entry = built[1]
-        else:
-            entry = CachedResponse.from_response(response, expires=expires)
-            entry = _redacted(entry, self._settings.ignored_parameters)
-            response._dashboard_entry = (expires, entry)
+            return built[1]
+        entry = CachedResponse.from_response(response, expires=expires)
+        entry = _redacted(entry, self._settings.ignored_parameters)
+        response._dashboard_entry = (expires, entry)
+        return entry
+
+    def save_entry(
+        self, entry: CachedResponse, cache_key: str, *, on_error: Callable[[], None] | None = None
+    ) -> None:
+        """Store ``entry`` now or after the answer (see ``_write``). What waits holds the entry
+        only, never the answer it came from (whose parsed JSON is many times its size)."""
 
         def write() -> None:
-            self.responses[cache_key] = entry
+            try:
+                self.responses[cache_key] = entry
+            except Exception:
+                if on_error is None:
+                    raise
+                on_error()
 
         current = trace.current()
         if _write(write) and current is not None:
@@ -262,16 +276,17 @@ def keep_last_good(
     internal note would leave every page of the site with nothing to show while it is down.
     """
 
-    def keep() -> None:
-        try:
-            session.cache.save_response(
-                response, cache_key=_last_good_key_of(response.request), expires=expires
-            )
-        except Exception:  # The fallback copy is a convenience; the answer itself is fine.
-            logger.exception("Could not keep the last good answer for %s", label)
+    def failed() -> None:  # The fallback copy is a convenience; the answer itself is fine.
+        logger.exception("Could not keep the last good answer for %s", label)
 
-    # Only a later request falls back on it: kept once this one's answer has been sent.
-    _write(keep)
+    try:
+        entry = session.cache.entry_for(response, expires)
+        key = _last_good_key_of(response.request)
+    except Exception:
+        failed()
+        return
+    # Only a later request falls back on it: usually kept once this one's answer has been sent.
+    session.cache.save_entry(entry, key, on_error=failed)
 
 
 def _last_good_key(session, url: str, params: Any, headers: dict[str, str]) -> str:
