@@ -67,8 +67,9 @@ def stop_leftover_gunicorn(workspace: Path) -> None:
 
 
 def web_command(env: dict[str, str]) -> list[str]:
-    """The Procfile's web command, its ``${VAR:-default}`` expanded from ``env``, run with this
-    interpreter (``python -m gunicorn`` is the installed ``gunicorn`` script)."""
+    """The Procfile's web command, its ``${VAR:-default}`` expanded from ``env`` and its leading
+    variable assignments set in ``env``, run with this interpreter (``python -m gunicorn`` is
+    the installed ``gunicorn`` script)."""
     line = DEFAULT_WEB_LINE
     with contextlib.suppress(OSError):
         for raw in (BASE_DIR / "Procfile").read_text().splitlines():
@@ -80,6 +81,11 @@ def web_command(env: dict[str, str]) -> list[str]:
         return env.get(match.group(1)) or (match.group(2) or "")
 
     argv = shlex.split(re.sub(r"\$\{(\w+)(?::-([^}]*))?\}", expand, line))
+    # Leading NAME=value words set the command's environment, as the shell running a Procfile
+    # line does (MALLOC_ARENA_MAX, say): they go into ``env``.
+    while argv and re.match(r"[A-Za-z_]\w*=", argv[0]):
+        name, _, value = argv.pop(0).partition("=")
+        env[name] = value
     if argv and argv[0] == "gunicorn":
         argv = [sys.executable, "-m", "gunicorn", *argv[1:]]
     return argv
