@@ -73,8 +73,9 @@ def _y_ticks(top: float, fmt) -> list[Tick]:
     return [Tick(_y(top * n / 4, top), fmt(top * n / 4)) for n in range(5)]
 
 
-# Axis labels are 11 px text: about this many pixels a character.
-CHAR_PX = 6.5
+# Axis labels are 11 px text: at most about this many pixels a character (an email address,
+# the label of an agent without a name, is mostly wide letters).
+CHAR_PX = 7.5
 
 
 def _fit(label: str, width: float) -> str:
