@@ -16,9 +16,10 @@ from dashboard.fluent.parsing import site_zone
 from dashboard.fluent.reference import essentials_get
 from dashboard.reports import stats
 from dashboard.reports.query import ReportQuery
-from dashboard.reports.sources import TIME_PAGES, site_calls, site_filters
+from dashboard.reports.sources import TIME_PAGES, agent_matches, site_calls, site_filters
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
+from dashboard.tickets import people
 
 
 @dataclass
@@ -37,7 +38,7 @@ class DayRow:
 @dataclass
 class AgentRow:
     name: str
-    key: str  # the name folded: one person across sites
+    key: str  # the person's key (people.agent_key): one person across sites
     replies: int = 0
     closed: int = 0
     first_median: float | None = None
@@ -109,10 +110,10 @@ def load_report(
             continue
         essentials = outcome.value
         for agent in essentials.agents:
-            options["agents"].setdefault(agent.name.casefold(), agent.name)
+            options["agents"].setdefault(people.agent_key(site, agent), agent.name)
         options["mailboxes"].update({m.name: m.name for m in essentials.mailboxes if m.name})
         options["products"].update({p.title: p.title for p in essentials.products if p.title})
-        filters = site_filters(essentials, query)
+        filters = site_filters(site, essentials, query)
         totals[site.pk].absent = filters.absent
         if filters.absent:
             continue
@@ -157,8 +158,13 @@ def _merge(query, today, chosen, zones, totals, outcomes, reference, options) ->
         if failed:
             row.error = _message(failed[0])
             continue
-        names = {a.id: (a.name.casefold(), a.name) for a in reference[site.pk].value.agents}
-        wanted = query.agent.casefold()
+        site_agents = reference[site.pk].value.agents
+        names = {a.id: (people.agent_key(site, a), a.name) for a in site_agents}
+        wanted = (
+            next((names[a.id][0] for a in site_agents if agent_matches(site, a, query.agent)), None)
+            if query.agent
+            else ""
+        )
         for series in ("opened", "closed", "replies"):
             counts = got[series].value
             for day, count in counts.items():
@@ -177,8 +183,9 @@ def _merge(query, today, chosen, zones, totals, outcomes, reference, options) ->
             if 0 <= weekday < 7 and 0 <= hour < 24:
                 grid[weekday][hour] += count
         for summary_row in outcomes[(site.pk, "agents")].value:
-            key, name = names.get(summary_row.id, (summary_row.label.casefold(), summary_row.label))
-            if wanted and key != wanted:
+            unknown = (f"{site.pk}:{summary_row.id}", summary_row.label)
+            key, name = names.get(summary_row.id, unknown)
+            if query.agent and key != wanted:
                 continue
             agent = agents.setdefault(key, AgentRow(name, key))
             agent.replies += summary_row.stats.responses or 0
@@ -199,7 +206,7 @@ def _merge(query, today, chosen, zones, totals, outcomes, reference, options) ->
                 if closing is not None:
                     resolves.setdefault(created, []).append(closing)
                 key, name = names.get(ticket.agent_id, ("", ""))
-                if ticket.agent_id and key and (not wanted or key == wanted):
+                if ticket.agent_id and key and (not query.agent or key == wanted):
                     agent = agents.setdefault(key, AgentRow(name, key))
                     if first is not None:
                         agent._first.append(first)
@@ -239,7 +246,8 @@ def _merge(query, today, chosen, zones, totals, outcomes, reference, options) ->
         sites=list(totals.values()),
         notes=notes,
         options={
-            "agents": sorted(options["agents"].values(), key=str.casefold),
+            # (key, name): one person per email across sites, sorted by name.
+            "agents": sorted(options["agents"].items(), key=lambda item: item[1].casefold()),
             "mailboxes": sorted(options["mailboxes"]),
             "products": sorted(options["products"]),
         },

@@ -34,9 +34,18 @@ from dashboard.fluent.reports import report_agents_summary
 from dashboard.fluent.tickets import TicketQuery, ticket_count, ticket_list
 from dashboard.reports.query import ReportQuery
 from dashboard.sites.models import Site
+from dashboard.tickets import people
 
 TIME_PAGES = 3
 PER_PAGE = 100
+
+
+def agent_matches(site: Site, agent, wanted: str) -> bool:
+    """Whether ``agent`` of ``site`` is the person the filter names: by their key (one person
+    per email across sites, as in the inbox), or by name from links made before keys."""
+    if people.is_person_key(wanted):
+        return people.agent_key(site, agent) == wanted
+    return agent.name.casefold() == wanted.casefold()
 
 
 @dataclass
@@ -61,11 +70,10 @@ class SiteFilters:
         }
 
 
-def site_filters(essentials: Essentials, query: ReportQuery) -> SiteFilters:
+def site_filters(site: Site, essentials: Essentials, query: ReportQuery) -> SiteFilters:
     found = SiteFilters()
     if query.agent:
-        wanted = query.agent.casefold()
-        agent = next((a for a in essentials.agents if a.name.casefold() == wanted), None)
+        agent = next((a for a in essentials.agents if agent_matches(site, a, query.agent)), None)
         found.agent_id = agent.id if agent else None
         if agent is None:
             found.absent.append("agent")

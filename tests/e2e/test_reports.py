@@ -73,6 +73,16 @@ def test_team_lead_reads_trends_filters_compares_and_downloads(
         rows = list(csv.DictReader(handle))
     assert sum(int(r["Opened"]) for r in rows) == opened_total(sim.acme, 7)
 
+    # One agent: the URL names the person by key, not by name; the agents' table has them only.
+    agent = page.get_by_label("Agent", exact=True)
+    name = agent.locator("option").nth(1).inner_text()
+    agent.select_option(label=name)
+    expect(page).to_have_url(re.compile(r"agent=p-[0-9a-f]{10}"))
+    agents = page.locator('[data-chart="agents"]')
+    agents.get_by_text("Figures as a table").click()
+    expect(agents.locator("tbody tr")).to_have_count(1)
+    expect(agents.locator("tbody tr th")).to_have_text(name)
+
     page.set_viewport_size(PHONE)
     expect(page.locator('[data-chart="hours"] svg')).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0

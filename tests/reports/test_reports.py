@@ -13,7 +13,7 @@ from django.utils import timezone
 from dashboard.reports import stats
 from dashboard.reports.figures import load_report
 from dashboard.reports.query import ReportQuery
-from tests.conftest import connect
+from tests.conftest import PRIYA, connect
 
 PAGE = "/reports/"
 
@@ -87,6 +87,35 @@ def test_agent_filter_counts_one_person_across_sites(user, acme, sim):
     )
     assert report.summary.opened == mine
     assert [row.name for row in report.agents] == [name]
+
+
+def test_agent_filter_is_one_person_per_email_whatever_each_site_calls_them(
+    user, acme, academy, priya, sim
+):
+    from dashboard.tickets.people import email_key
+
+    today = timezone.localdate()
+    everyone = load_report(
+        user=user,
+        sites=[acme, academy],
+        query=ReportQuery.from_params({"period": "30"}, today=today),
+        today=today,
+    )
+    key = email_key(PRIYA)
+    # One choice for her, although the sites name her "Priya Nair" and "Priya N.".
+    assert [k for k, _name in everyone.options["agents"]].count(key) == 1
+    assert len({name for _k, name in everyone.options["agents"] if name.startswith("Priya")}) == 1
+    query = ReportQuery.from_params({"period": "30", "agent": key}, today=today)
+    report = load_report(user=user, sites=[acme, academy], query=query, today=today)
+    days = {row.day for row in report.days}
+    hers = sum(
+        1
+        for entry, agent_id in ((sim.acme, priya["acme"]), (sim.academy, priya["academy"]))
+        for t in entry.site.store.tickets.values()
+        if t["agent_id"] == agent_id and local_day(entry, t["created_at"]) in days
+    )
+    assert report.summary.opened == hers > 0
+    assert len(report.agents) == 1 and report.agents[0].key == key
 
 
 def test_page_keeps_its_state_in_the_url_and_swaps_only_the_results(agent_client, acme, sim):
