@@ -1,4 +1,5 @@
-"""The queues page as CSV: the site table, then the breakdowns by agent, mailbox and product."""
+"""The queues page as CSV: the site table, then the breakdowns by agent (per site, then per
+person across sites), mailbox and product."""
 
 from __future__ import annotations
 
@@ -103,6 +104,22 @@ def rows(overview: Overview) -> Iterator[list[str]]:
             *blank_buckets,
             *_oldest(agent.oldest),
             _figure(agent.closed_today),
+            "",
+        ]
+    # One row per person across the sites (the page's "By agent"); the Agent rows above are
+    # their per-site breakdown.
+    for person in overview.people:
+        yield [
+            "Person",
+            ", ".join(row.site.label for row in person.sites),
+            person.person.name,
+            _figure(person.open),
+            "",
+            "",
+            _figure(person.waiting),
+            *blank_buckets,
+            *_oldest(person.oldest),
+            _figure(person.closed_today),
             "",
         ]
     for section, groups in (("Mailbox", overview.mailboxes), ("Product", overview.products)):

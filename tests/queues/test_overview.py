@@ -448,8 +448,27 @@ def test_csv_download_has_the_tables_figures(agent_client, sim, acme, academy):
         assert sites[site.label]["Closed today"] == str(want.closed_today)
     total = next(r for r in rows if r["Section"] == "Total")
     assert total["Open"] == str(Expected.of(sim.acme).open + Expected.of(sim.academy).open)
-    assert {r["Section"] for r in rows} == {"Site", "Total", "Agent", "Mailbox", "Product"}
+    assert {r["Section"] for r in rows} == {
+        "Site",
+        "Total",
+        "Agent",
+        "Person",
+        "Mailbox",
+        "Product",
+    }
     assert "Waiting over 24 h" in rows[0]
+
+
+def test_csv_has_one_row_per_person_across_sites(agent_client, sim, acme, academy, priya):
+    text = agent_client.get("/queues/export.csv").content.decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    hers = [r for r in rows if r["Section"] == "Person" and r["Name"].startswith("Priya")]
+    assert len(hers) == 1
+    assert sorted(hers[0]["Site"].split(", ")) == sorted([acme.label, academy.label])
+    per_site = [
+        r for r in rows if r["Section"] == "Agent" and r["Name"] in ("Priya Nair", "Priya N.")
+    ]
+    assert int(hers[0]["Open"]) == sum(int(r["Open"]) for r in per_site) > 0
 
 
 @pytest.mark.parametrize("label", ["=HYPERLINK(1)", "+1", "@SUM(A1)"])
