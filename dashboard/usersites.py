@@ -36,12 +36,18 @@ def user_site(request: HttpRequest, site_id: int | str) -> Site:
     site = named_site(user_sites(request), key)
     if site is not None:
         return site
-    if key.isdigit():
+    if is_number(key):
         raise Http404("No such site")
     team_site = TeamSite.objects.filter(slug=key).first()
     if team_site is None:
         raise Http404("No such site")
     raise NotConnected(team_site)
+
+
+def is_number(text: str) -> bool:
+    """A connection's number as a URL may carry it: ASCII digits of a sane length (``"²"`` is a
+    digit to ``str.isdigit`` but no number to ``int``)."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 def named_site(sites: list[Site], name: str | int | None) -> Site | None:
@@ -51,7 +57,7 @@ def named_site(sites: list[Site], name: str | int | None) -> Site | None:
     for site in sites:
         if site.slug == key:
             return site
-    if key.isdigit():
+    if is_number(key):
         return next((site for site in sites if site.pk == int(key)), None)
     return None
 

@@ -26,6 +26,7 @@ import requests
 import requests_cache
 from django.conf import settings
 from django.core.cache import cache as django_cache
+from requests.structures import CaseInsensitiveDict
 from requests_cache.cache_keys import create_key, redact_response
 from requests_cache.models import CachedResponse
 
@@ -187,6 +188,9 @@ def _redacted(entry: CachedResponse, ignored: Any) -> CachedResponse:
     url = entry.url.lower()
     if any(name.lower() in url for name in ignored):
         return redact_response(entry, ignored)
+    # Copies: the entry shares its header objects with the request that was sent.
+    entry.headers = CaseInsensitiveDict(entry.headers)
+    entry.request.headers = CaseInsensitiveDict(entry.request.headers)
     for headers in (entry.headers, entry.request.headers):
         for name in ignored:
             if name in headers:

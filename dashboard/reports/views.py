@@ -19,7 +19,7 @@ from dashboard.reports import mine as my_figures
 from dashboard.reports import present, tables
 from dashboard.reports.figures import load_report
 from dashboard.reports.query import PERIODS, ReportQuery
-from dashboard.usersites import user_site, user_sites
+from dashboard.usersites import is_number, user_site, user_sites
 
 
 def _query(request: HttpRequest) -> ReportQuery:
@@ -31,7 +31,7 @@ def _query(request: HttpRequest) -> ReportQuery:
         try:
             query = query.with_(site=user_site(request, query.site).slug)
         except Http404:
-            if query.site.isdigit():
+            if is_number(query.site):
                 raise
             query = query.with_(site="")
     return query

@@ -110,6 +110,16 @@ def test_thread_urls_with_ids_that_are_not_numbers_are_404(agent_client, acme, s
     assert agent_client.get(path).status_code == 404
 
 
+@pytest.mark.parametrize(
+    "site", ["²", "٣", "1" * 5000, "ACME-STORE", "%00", "-1"], ids=lambda v: v[:12].encode().hex()
+)
+@pytest.mark.parametrize("page", ["/", "/customers/new-ticket/", "/reports/", "/reports/mine/"])
+def test_a_site_named_oddly_is_never_a_500(agent_client, acme, sim, page, site):
+    # "²" and "٣" are digits to str.isdigit but no number to int().
+    response = agent_client.get(page, {"site": site})
+    assert response.status_code in (200, 400, 404), response.status_code
+
+
 def test_thread_with_a_huge_ticket_id_is_not_a_500(agent_client, acme, sim):
     response = agent_client.get(reverse("tickets:thread", args=[acme.slug, 10**18]))
 
