@@ -96,6 +96,13 @@ def ticket_list(
     per_page: int = 15,
     refresh: bool = False,
 ) -> Page[Ticket]:
+    page_data = _list_answer(client, query, page, per_page, refresh)
+    return _in_range(client.parse(Page[Ticket], page_data))
+
+
+def _list_answer(
+    client: FluentClient, query: TicketQuery, page: int, per_page: int, refresh: bool
+) -> dict[str, Any]:
     # Reference: GET /tickets with filters[...], order_by, order_type, page, per_page
     # (captures fs_tickets_*, maria_tickets_*).
     answer = client.get(
@@ -104,8 +111,11 @@ def ticket_list(
         params=query.params(page=page, per_page=per_page),
         refresh=refresh,
     )
-    page_data = paginator(answer.data, "tickets")
-    result = client.parse(Page[Ticket], page_data)
+    return paginator(answer.data, "tickets")
+
+
+def _in_range(result: Page) -> Page:
+    """The page number within the list: a page asked past the end counts as the last."""
     result.page = min(result.page, max(result.last_page, 1)) or 1
     return result
 
@@ -135,20 +145,13 @@ def ticket_list_rows(
 ) -> Page[ListedTicket]:
     """``ticket_list`` whose rows are read only when used: a merge of many sites' lists keeps
     a page of them and compares a few more, so the rest are never read into models."""
-    answer = client.get(
-        f"{SUPPORT}/tickets",
-        kind="ticket_list",
-        params=query.params(page=page, per_page=per_page),
-        refresh=refresh,
-    )
-    page_data = paginator(answer.data, "tickets")
+    page_data = _list_answer(client, query, page, per_page, refresh)
     rows = page_data["items"]
     if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
         client.parse(Page[Ticket], page_data)  # raises the shape error ticket_list would
     result = client.parse(Page[Any], {**page_data, "items": []})
     result.items = [ListedTicket(row, client) for row in rows]
-    result.page = min(result.page, max(result.last_page, 1)) or 1
-    return result
+    return _in_range(result)
 
 
 def ticket_count(client: FluentClient, *, query: TicketQuery, refresh: bool = False) -> int:
