@@ -16,7 +16,7 @@ from typing import Any
 from .attachments import seed as seed_files
 from .hostile import VECTORS
 from .scale import add_agents, add_tags, more_names
-from .store import Store, User, add_response, md5, person_row, slugify
+from .store import Store, User, add_response, md5, person_row, slugify, ticket_tag_row
 
 ADMIN_USERNAME = "admin"
 ADMIN_APP_PASSWORD = "abcd efgh ijkl mnop qrst uvwx"  # noqa: S105 - a documented demo credential
@@ -465,17 +465,7 @@ def _build_settings(store: Store, brand: str, domain: str, at: datetime) -> None
         }
     tags = ["bug", "feature-request", "refund", "urgent", "login-issue", "billing", "onboarding"]
     for tid, title in enumerate([*tags, "vip"], start=1):
-        store.ticket_tags[tid] = {
-            "id": tid,
-            "tag_type": "ticket_tag",
-            "title": title,
-            "slug": slugify(title),
-            "description": None,
-            "settings": None,
-            "created_by": 1,
-            "created_at": at,
-            "updated_at": at,
-        }
+        store.ticket_tags[tid] = ticket_tag_row(tid, title, at)
 
 
 def _build_customers(store: Store, rng: random.Random, count: int, at: datetime) -> None:

@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Iterator
 from datetime import datetime
 
-from .store import Store, person_row, slugify
+from .store import Store, person_row, ticket_tag_row
 
 TAG_WORDS = [
     "checkout", "shipping", "invoice", "export", "import", "mobile", "desktop", "api", "sso",
@@ -44,17 +44,7 @@ def add_tags(store: Store, total: int, at: datetime) -> None:
         number += 1
         tid = max(store.ticket_tags, default=0) + 1
         title = f"{TAG_WORDS[number % len(TAG_WORDS)]}-{number}"
-        store.ticket_tags[tid] = {
-            "id": tid,
-            "tag_type": "ticket_tag",
-            "title": title,
-            "slug": slugify(title),
-            "description": None,
-            "settings": None,
-            "created_by": 1,
-            "created_at": at,
-            "updated_at": at,
-        }
+        store.ticket_tags[tid] = ticket_tag_row(tid, title, at)
 
 
 def more_names(

@@ -189,3 +189,18 @@ def add_response(
     ticket["updated_at"] = at
     store.version += 1
     return row
+
+
+def ticket_tag_row(tid: int, title: str, at: datetime) -> dict:
+    """A ticket tag as the plugin stores it (created by the first admin)."""
+    return {
+        "id": tid,
+        "tag_type": "ticket_tag",
+        "title": title,
+        "slug": slugify(title),
+        "description": None,
+        "settings": None,
+        "created_by": 1,
+        "created_at": at,
+        "updated_at": at,
+    }
