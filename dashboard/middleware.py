@@ -60,6 +60,7 @@ class UpstreamTimingMiddleware:
         total_ms = (time.perf_counter() - started) * 1000
         response.headers["Server-Timing"] = (
             f"app;dur={total_ms:.1f}, upstream;dur={trace.upstream_seconds * 1000:.1f}, "
+            f"wait;dur={trace.waited_seconds * 1000:.1f}, "
             f'upstream-calls;desc="{trace.calls}", cache-hits;desc="{trace.hits}"'
         )
         return response

@@ -205,11 +205,29 @@ def short_latency_figures(kinds: dict[str, PageKind], latency_ms: float) -> list
                 "xL",
                 "<=",
                 COLD_PAGE_OVER_L,
-                f"{wall or 0:.1f} ms, {wall - latency_ms if wall else 0:.1f} ms beyond L; slowest "
-                f"site answer {slowest or 0:.1f} ms; {calls} calls; {len(samples)} samples",
+                f"{wall or 0:.1f} ms, {wall - latency_ms if wall else 0:.1f} ms beyond L"
+                f"{_where_the_time_went(samples)}; slowest site answer {slowest or 0:.1f} ms; "
+                f"{calls} calls; {len(samples)} samples",
             )
         )
     return figures
+
+
+def _where_the_time_went(samples: list) -> str:
+    """Medians from Server-Timing: the app's time, the part its request thread waited on the
+    sites (their answers read), the rest its own work; and what the wall adds outside the app
+    (gunicorn, the loopback, this client)."""
+    timed = [s for s in samples if s.timing.app_ms is not None and s.timing.wait_ms is not None]
+    if not timed:
+        return ""
+    app = median([s.timing.app_ms for s in timed]) or 0.0
+    wait = median([s.timing.wait_ms for s in timed]) or 0.0
+    own = median([s.timing.app_ms - s.timing.wait_ms for s in timed]) or 0.0
+    outside = median([s.wall_ms - s.timing.app_ms for s in timed]) or 0.0
+    return (
+        f" (in the app {app:.1f} ms: waiting on the site {wait:.1f}, own work {own:.1f}; "
+        f"outside it {outside:.1f})"
+    )
 
 
 def _load_note(load: LoadResult, worker_share: dict[str, float]) -> str:

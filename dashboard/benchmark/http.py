@@ -20,12 +20,14 @@ _ATTR = re.compile(r'\s(hx-get|hx-trigger|hx-target|id)="([^"]*)"')
 class ServerTiming:
     app_ms: float | None = None
     upstream_ms: float | None = None
+    wait_ms: float | None = None  # the request thread waiting on sites (answers read)
     upstream_calls: int | None = None
     cache_hits: int | None = None
 
     @classmethod
     def parse(cls, header: str) -> ServerTiming:
-        """Read ``app;dur=X, upstream;dur=Y, upstream-calls;desc="N", cache-hits;desc="M"``."""
+        """Read ``app;dur=X, upstream;dur=Y, wait;dur=W, upstream-calls;desc="N",
+        cache-hits;desc="M"``."""
         timing = cls()
         for part in header.split(","):
             match = _TIMING_PART.match(part.strip())
@@ -36,6 +38,8 @@ class ServerTiming:
                 timing.app_ms = float(duration)
             elif name == "upstream" and duration:
                 timing.upstream_ms = float(duration)
+            elif name == "wait" and duration:
+                timing.wait_ms = float(duration)
             elif name == "upstream-calls" and description and description.isdigit():
                 timing.upstream_calls = int(description)
             elif name == "cache-hits" and description and description.isdigit():

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextvars
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 
+from dashboard.fluent import trace
 from dashboard.fluent.errors import UpstreamError
 from dashboard.fluent.sending import current_round, on_answered, on_sending
 
@@ -34,6 +36,8 @@ _waiting_work: contextvars.ContextVar[list[Callable[[], object]] | None] = conte
     "waiting_work", default=None
 )
 _pool_lock = threading.Lock()
+# Set in the pool's threads: only the request thread's waiting is the request's waiting.
+_pooled_call: contextvars.ContextVar[bool] = contextvars.ContextVar("pooled_call", default=False)
 
 
 def _executor() -> ThreadPoolExecutor:
@@ -68,7 +72,7 @@ def run_parallel(calls: dict[Any, Callable[[], T]]) -> dict[Any, Outcome[T]]:
         ((key, call),) = calls.items()
         # A single call runs in this thread, unless there is waiting work to overlap with it.
         if not _waiting_work.get():
-            return {key: _capture(call)}
+            return {key: _waited(call)}
     pool = _executor()
     # A busy pool may queue some calls behind others; the work waits for the first few only.
     gate = _Gate(min(len(calls), settings.UPSTREAM_MAX_WORKERS))
@@ -77,12 +81,15 @@ def run_parallel(calls: dict[Any, Callable[[], T]]) -> dict[Any, Outcome[T]]:
         key: pool.submit(contextvars.copy_context().run, _pooled, call, gate, left)
         for key, call in calls.items()
     }
+    waiting = _Waiting()
     try:
         if _waiting_work.get():
             gate.wait()
             _do_waiting_work()
     finally:
         outcomes = {key: future.result() for key, future in futures.items()}
+        # The round's wall time, the work done meanwhile included (it hid in the wait).
+        waiting.done()
     return outcomes
 
 
@@ -150,6 +157,7 @@ class _Round:
 def _pooled(call: Callable[[], T], gate: _Gate, state: _Round) -> Outcome[T]:
     # The waiting work belongs to the request thread (it may use the ORM), never to a worker.
     _waiting_work.set(None)
+    _pooled_call.set(True)
     current_round.set(state)
     arrived = answered = False
 
@@ -173,6 +181,28 @@ def _pooled(call: Callable[[], T], gate: _Gate, state: _Round) -> Outcome[T]:
         state.done(answered)
         # A call answered from the cache, or failing before it sent anything, counts too.
         sending()
+
+
+def _waited(call: Callable[[], T]) -> Outcome[T]:
+    waiting = _Waiting()
+    outcome = _capture(call)
+    waiting.done()
+    return outcome
+
+
+class _Waiting:
+    """Time the request thread spends on a round of calls, told to the trace if the round went
+    to a site (answers from the cache are the request's own work, and so is a pool thread's
+    round: its time is part of its caller's)."""
+
+    def __init__(self) -> None:
+        self._trace = None if _pooled_call.get() else trace.current()
+        self._calls = self._trace.calls if self._trace else 0
+        self._started = time.perf_counter()
+
+    def done(self) -> None:
+        if self._trace is not None and self._trace.calls > self._calls:
+            trace.waited(time.perf_counter() - self._started)
 
 
 def _capture(call: Callable[[], T]) -> Outcome[T]:

@@ -47,6 +47,9 @@ class Trace:
     hits: int = 0  # answers served from the cache
     failures: int = 0
     upstream_seconds: float = 0.0  # summed over calls, parallel or not
+    # How long the request thread spent in rounds of calls to sites (wall time: answers read
+    # and work done meanwhile included): the rest of the request is the dashboard's own work.
+    waited_seconds: float = 0.0
     stale: dict[str, StaleNotice] = field(default_factory=dict)
     # When the first answer this request used stops being fresh (None: nothing read, or an
     # answer that is never cached, such as who is viewing a ticket).
@@ -161,6 +164,14 @@ def record(site_key: str, seconds: float, *, hit: bool, failed: bool = False) ->
             trace.upstream_seconds += seconds
         if failed:
             trace.failures += 1
+
+
+def waited(seconds: float) -> None:
+    """The request thread waited ``seconds`` for calls to sites (see ``parallel``)."""
+    trace = _current.get()
+    if trace is not None:
+        with trace.lock:
+            trace.waited_seconds += seconds
 
 
 def stale(site_key: str, label: str, fetched_at: datetime | None, error: UpstreamError) -> None:

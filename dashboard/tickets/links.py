@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from dashboard.reversing import kept_reverse
 
 
 def thread_url(
@@ -15,7 +15,8 @@ def thread_url(
     site by its slug, the same for every agent); with ``from_qs`` (an inbox query string) it
     remembers the list it was opened from (for previous/next and Back), with ``anchor`` a
     message in it."""
-    url = reverse("tickets:thread", args=[site, ticket_id])
+    # Kept by the slug (the converter's own rule), not by the connection object.
+    url = kept_reverse("tickets:thread", (getattr(site, "slug", site), ticket_id))
     query = {key: value for key, value in {"from": from_qs, **params}.items() if value}
     if query:
         url += "?" + urlencode(query)

@@ -19,6 +19,7 @@ TAG_HELPERS = (
     "dashboard.html",
     "dashboard.tickets.query",  # the inbox's state as it is written in the URL
     "dashboard.tickets.links",  # the one thread URL helper
+    "dashboard.reversing",  # reverse, kept
     "dashboard.tickets.rows",
 )
 # Parts of Django that belong to the web layer, which the upstream client knows nothing of.

@@ -33,3 +33,25 @@ def test_an_unknown_name_still_fails_unless_kept_in_a_variable():
     with pytest.raises(NoReverseMatch):
         render("{% url 'tickets:nowhere' %}")
     assert render("{% url 'tickets:nowhere' as u %}[{{ u }}]") == "[]"
+
+
+def test_a_thread_link_names_the_site_by_slug_whatever_it_is_given():
+    from types import SimpleNamespace
+
+    from dashboard.tickets.links import thread_url
+
+    expected = reverse("tickets:thread", args=["acme-store", 41])
+    connection = SimpleNamespace(slug="acme-store", label="Acme Store")
+    assert thread_url(connection, 41) == expected
+    assert thread_url("acme-store", 41) == expected
+    assert (
+        thread_url(connection, 41, "status=open", anchor="m-7")
+        == f"{expected}?from=status%3Dopen#m-7"
+    )
+
+
+def test_a_connection_number_is_refused_in_a_thread_link_as_by_reverse():
+    from dashboard.tickets.links import thread_url
+
+    with pytest.raises(NoReverseMatch):
+        thread_url(12, 41)

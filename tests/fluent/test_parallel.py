@@ -129,3 +129,47 @@ def test_answers_arriving_together_are_stored_after_the_page(acme, sim):
     assert stored_during_the_page < 2 * len(queries)
     trace.run_deferred(collected)
     assert _stored(client) == 2 * len(queries)
+
+
+def test_the_request_thread_counts_its_wait_for_sites_once(acme, academy, sim):
+    """Server-Timing's "wait": the wall time the request thread spent on sites, so the rest of
+    a request is the dashboard's own work. Parallel calls count once, not summed."""
+    from dashboard.fluent import trace
+
+    latency_ms = 300
+    for running in (sim.acme, sim.academy):
+        running.site.set_latency(latency_ms)
+    one, other = client_for(acme), client_for(academy)
+    with trace.collect() as collected:
+        started = time.perf_counter()
+        outcomes = run_parallel(
+            {
+                "one": partial(ticket_list, one, query=ALL),
+                # A round of its own inside the pool: its wait is the pool's, not the request's.
+                "other": lambda: run_parallel(
+                    {
+                        "page": partial(ticket_list, other, query=ALL),
+                        "me": partial(me_get, other),
+                    }
+                ),
+            }
+        )
+        elapsed = time.perf_counter() - started
+    assert outcomes["one"].ok and all(o.ok for o in outcomes["other"].value.values())
+    assert latency_ms / 1000 <= collected.waited_seconds <= elapsed
+    # Summed over the three calls, the time on sites is more than the page waited.
+    assert collected.upstream_seconds > collected.waited_seconds
+
+
+def test_a_single_call_waits_only_when_it_goes_to_the_site(acme, sim):
+    from dashboard.fluent import trace
+
+    sim.acme.site.set_latency(300)
+    client = client_for(acme)
+    with trace.collect() as first:
+        assert run_parallel({"page": partial(ticket_list, client, query=ALL)})["page"].ok
+    assert first.calls == 1 and first.waited_seconds >= 0.3
+    with trace.collect() as again:
+        assert run_parallel({"page": partial(ticket_list, client, query=ALL)})["page"].ok
+    # Answered from the cache: the request's own work, no wait.
+    assert again.hits == 1 and again.waited_seconds == 0.0
