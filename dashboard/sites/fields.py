@@ -4,6 +4,9 @@ MultiFernet over ``settings.CREDENTIALS_KEYS`` (newest first): values are encryp
 newest key and decrypted with any, so keys rotate without downtime (see the
 ``rotate_credentials_key`` command). A value no key can decrypt raises ``InvalidToken``: we fail
 loudly rather than ever send ciphertext to a site as a password.
+
+A value is decrypted when it is first read, not when its row is loaded: a page reads all of the
+user's sites and uses the password of the few it asks (none, when it comes from the page cache).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from functools import lru_cache
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import models
+from django.db.models.query_utils import DeferredAttribute
 
 
 @lru_cache(maxsize=4)
@@ -36,13 +40,52 @@ def rotate(token: str) -> str:
     return fernet().rotate(token.encode()).decode()
 
 
+class Sealed:
+    """A stored token not decrypted yet. Not a string, so it can never pass for a password."""
+
+    __slots__ = ("token",)
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def __repr__(self) -> str:
+        return "Sealed(…)"
+
+    def __str__(self) -> str:
+        # Never a password, not even a wrong one: whatever bypassed the field fails here.
+        raise TypeError("A stored credential is read through its model field.")
+
+
+class _DecryptedWhenRead(DeferredAttribute):
+    """The field's attribute: a loaded token is decrypted on first read, and kept. A data
+    descriptor (it has ``__set__``), so it is asked even though the row's value is in the
+    instance's ``__dict__``."""
+
+    def __get__(self, instance, cls=None):
+        value = super().__get__(instance, cls)
+        if isinstance(value, Sealed):
+            value = instance.__dict__[self.field.attname] = decrypt(value.token)
+        return value
+
+    def __set__(self, instance, value) -> None:
+        instance.__dict__[self.field.attname] = value
+
+
 class EncryptedTextField(models.TextField):
     description = "Text encrypted at rest with the credentials keys"
+    descriptor_class = _DecryptedWhenRead
 
     def from_db_value(self, value, expression, connection):
-        return None if value is None else decrypt(value)
+        return None if value is None else Sealed(value)
+
+    def pre_save(self, model_instance, add):
+        # Saving a row whose password was never read writes its token back as it is.
+        value = model_instance.__dict__.get(self.attname)
+        return value if isinstance(value, Sealed) else super().pre_save(model_instance, add)
 
     def get_prep_value(self, value):
+        if isinstance(value, Sealed):
+            return value.token
         value = super().get_prep_value(value)
         return None if value is None else encrypt(value)
 

@@ -56,8 +56,47 @@ def test_rotation_re_encrypts_with_the_new_key_and_old_key_can_go(acme, sim, set
 
 def test_a_wrong_key_fails_loudly_instead_of_returning_ciphertext(acme, settings):
     settings.CREDENTIALS_KEYS = [Fernet.generate_key().decode()]
+    site = Site.objects.get(pk=acme.pk)
     with pytest.raises(InvalidToken):
-        Site.objects.get(pk=acme.pk)
+        site.app_password  # noqa: B018 (reading it is the test)
+    with pytest.raises(InvalidToken):
+        client_for(site)
+
+
+def test_a_password_is_decrypted_only_when_read_and_kept_as_stored_when_not(acme, sim):
+    password = sim.acme.site.users["admin"].app_password
+    token = stored_token(acme)
+    site = Site.objects.get(pk=acme.pk)
+    assert isinstance(site.__dict__["app_password"], fields.Sealed)
+    assert password not in repr(site.__dict__["app_password"])
+    # Saved without being read: the same token goes back, nothing is decrypted or re-encrypted.
+    site.display_name = "Someone else"
+    site.save()
+    assert stored_token(acme) == token
+    assert site.app_password == password
+    # Read, it is the password; saved again, it is encrypted afresh and still reads back.
+    site.app_password = "abcd efgh ijkl mnop qrst uvwx"
+    site.save()
+    assert stored_token(acme) != token
+    assert Site.objects.get(pk=acme.pk).app_password == "abcd efgh ijkl mnop qrst uvwx"
+
+
+def test_a_sealed_password_is_never_sent_as_one(acme, sim):
+    """Whatever reads the field gets the password, even from a row loaded with its columns
+    deferred, a copy or a pickle: never the token."""
+    import copy
+    import pickle
+
+    password = sim.acme.site.users["admin"].app_password
+    loaded = Site.objects.get(pk=acme.pk)
+    for site in (
+        loaded,
+        copy.copy(Site.objects.get(pk=acme.pk)),
+        pickle.loads(pickle.dumps(Site.objects.get(pk=acme.pk))),  # noqa: S301 (our own)
+        Site.objects.only("pk").get(pk=acme.pk),
+    ):
+        assert site.app_password == password
+        assert client_for(site).session.auth == ("admin", password)
 
 
 def test_encryption_uses_the_first_key(settings):
