@@ -36,8 +36,10 @@ _waiting_work: contextvars.ContextVar[list[Callable[[], object]] | None] = conte
     "waiting_work", default=None
 )
 _pool_lock = threading.Lock()
-# Set in the pool's threads: only the request thread's waiting is the request's waiting.
+# Set in the pool's threads, and in the request thread while a round is timed: only the request
+# thread's outermost round is the request's waiting (see ``_timed``).
 _pooled_call: contextvars.ContextVar[bool] = contextvars.ContextVar("pooled_call", default=False)
+_timing: contextvars.ContextVar[bool] = contextvars.ContextVar("timing_round", default=False)
 
 
 def _executor() -> ThreadPoolExecutor:
@@ -72,24 +74,24 @@ def run_parallel(calls: dict[Any, Callable[[], T]]) -> dict[Any, Outcome[T]]:
         ((key, call),) = calls.items()
         # A single call runs in this thread, unless there is waiting work to overlap with it.
         if not _waiting_work.get():
-            return {key: _waited(call)}
+            with _timed():
+                return {key: _capture(call)}
     pool = _executor()
     # A busy pool may queue some calls behind others; the work waits for the first few only.
     gate = _Gate(min(len(calls), settings.UPSTREAM_MAX_WORKERS))
     left = _Round(len(calls))
-    futures = {
-        key: pool.submit(contextvars.copy_context().run, _pooled, call, gate, left)
-        for key, call in calls.items()
-    }
-    waiting = _Waiting()
-    try:
-        if _waiting_work.get():
-            gate.wait()
-            _do_waiting_work()
-    finally:
-        outcomes = {key: future.result() for key, future in futures.items()}
-        # The round's wall time, the work done meanwhile included (it hid in the wait).
-        waiting.done()
+    # The round's wall time, the work done meanwhile included (it hides in the wait).
+    with _timed():
+        futures = {
+            key: pool.submit(contextvars.copy_context().run, _pooled, call, gate, left)
+            for key, call in calls.items()
+        }
+        try:
+            if _waiting_work.get():
+                gate.wait()
+                _do_waiting_work()
+        finally:
+            outcomes = {key: future.result() for key, future in futures.items()}
     return outcomes
 
 
@@ -183,26 +185,24 @@ def _pooled(call: Callable[[], T], gate: _Gate, state: _Round) -> Outcome[T]:
         sending()
 
 
-def _waited(call: Callable[[], T]) -> Outcome[T]:
-    waiting = _Waiting()
-    outcome = _capture(call)
-    waiting.done()
-    return outcome
-
-
-class _Waiting:
-    """Time the request thread spends on a round of calls, told to the trace if the round went
-    to a site (answers from the cache are the request's own work, and so is a pool thread's
-    round: its time is part of its caller's)."""
-
-    def __init__(self) -> None:
-        self._trace = None if _pooled_call.get() else trace.current()
-        self._calls = self._trace.calls if self._trace else 0
-        self._started = time.perf_counter()
-
-    def done(self) -> None:
-        if self._trace is not None and self._trace.calls > self._calls:
-            trace.waited(time.perf_counter() - self._started)
+@contextmanager
+def _timed() -> Iterator[None]:
+    """Tell the request's trace how long the request thread spent on a round of calls, if the
+    round went to a site: answers from the cache are the request's own work, and so is a round
+    inside another (a pool thread's, or one nested in the request thread): its time is already
+    part of the outer round's."""
+    current = None if _pooled_call.get() or _timing.get() else trace.current()
+    if current is None:
+        yield
+        return
+    token = _timing.set(True)
+    calls, started = current.calls, time.perf_counter()
+    try:
+        yield
+    finally:
+        _timing.reset(token)
+        if current.calls > calls:
+            trace.waited(time.perf_counter() - started, current)
 
 
 def _capture(call: Callable[[], T]) -> Outcome[T]:

@@ -166,9 +166,10 @@ def record(site_key: str, seconds: float, *, hit: bool, failed: bool = False) ->
             trace.failures += 1
 
 
-def waited(seconds: float) -> None:
-    """The request thread waited ``seconds`` for calls to sites (see ``parallel``)."""
-    trace = _current.get()
+def waited(seconds: float, trace: Trace | None = None) -> None:
+    """The request thread waited ``seconds`` for calls to sites (see ``parallel``); ``trace``
+    is the request's (the current one if not given)."""
+    trace = trace or _current.get()
     if trace is not None:
         with trace.lock:
             trace.waited_seconds += seconds

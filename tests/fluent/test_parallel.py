@@ -173,3 +173,24 @@ def test_a_single_call_waits_only_when_it_goes_to_the_site(acme, sim):
         assert run_parallel({"page": partial(ticket_list, client, query=ALL)})["page"].ok
     # Answered from the cache: the request's own work, no wait.
     assert again.hits == 1 and again.waited_seconds == 0.0
+
+
+def test_a_round_inside_a_call_in_the_request_thread_is_not_counted_twice(acme, sim):
+    from dashboard.fluent import trace
+
+    latency_ms = 300
+    sim.acme.site.set_latency(latency_ms)
+    client = client_for(acme)
+    with trace.collect() as collected:
+        started = time.perf_counter()
+        # A single call runs in the request thread; its own round is part of its time.
+        outcome = run_parallel(
+            {
+                "only": lambda: run_parallel(
+                    {"page": partial(ticket_list, client, query=ALL), "me": partial(me_get, client)}
+                )
+            }
+        )
+        elapsed = time.perf_counter() - started
+    assert all(o.ok for o in outcome["only"].value.values())
+    assert latency_ms / 1000 <= collected.waited_seconds <= elapsed
