@@ -7,6 +7,8 @@ loudly rather than ever send ciphertext to a site as a password.
 
 A value is decrypted when it is first read, not when its row is loaded: a page reads all of the
 user's sites and uses the password of the few it asks (none, when it comes from the page cache).
+Queries that return values rather than instances (``values()``, ``values_list()``) give the
+stored token as a ``Sealed``, which refuses to become a string.
 """
 
 from __future__ import annotations
@@ -78,12 +80,10 @@ class EncryptedTextField(models.TextField):
     def from_db_value(self, value, expression, connection):
         return None if value is None else Sealed(value)
 
-    def pre_save(self, model_instance, add):
-        # Saving a row whose password was never read writes its token back as it is.
-        value = model_instance.__dict__.get(self.attname)
-        return value if isinstance(value, Sealed) else super().pre_save(model_instance, add)
-
     def get_prep_value(self, value):
+        # Saving an instance reads its password through the field (so it is encrypted afresh
+        # with the newest key: a row loaded before a key rotation cannot write the old key's
+        # token back). A Sealed token gets here only from a query's values(), as it was stored.
         if isinstance(value, Sealed):
             return value.token
         value = super().get_prep_value(value)

@@ -55,3 +55,29 @@ def test_a_connection_number_is_refused_in_a_thread_link_as_by_reverse():
 
     with pytest.raises(NoReverseMatch):
         thread_url(12, 41)
+
+
+def test_equal_arguments_of_other_types_are_kept_apart():
+    from dashboard.reversing import kept_reverse
+
+    assert kept_reverse("tickets:thread", ("acme-store", 1)) == reverse(
+        "tickets:thread", args=["acme-store", 1]
+    )
+    # True == 1 to Python; Django refuses it for a ticket number, and so must the kept reverse.
+    with pytest.raises(NoReverseMatch):
+        kept_reverse("tickets:thread", ("acme-store", True))
+
+
+def test_only_plain_arguments_are_kept():
+    from types import SimpleNamespace
+
+    from dashboard.reversing import _reversed, kept_reverse
+
+    _reversed.cache_clear()
+    site = SimpleNamespace(slug="acme-store")
+    assert kept_reverse("tickets:thread", (site, 41)) == reverse(
+        "tickets:thread", args=["acme-store", 41]
+    )
+    assert _reversed.cache_info().currsize == 0
+    kept_reverse("tickets:thread", ("acme-store", 41))
+    assert _reversed.cache_info().currsize == 1
