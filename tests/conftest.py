@@ -80,6 +80,15 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
+def reply_form(title: str, body: str, *, shared: bool = False) -> dict[str, str]:
+    """A saved reply's form as a browser posts it: the "share with the team" checkbox is sent
+    only when it is ticked."""
+    form = {"title": title, "body": body}
+    if shared:
+        form.update(shared="on")
+    return form
+
+
 def connect(owner, sim_site, *, label: str | None = None, username: str = "admin", password=None):
     """Connect a simulated site for ``owner`` through the same code path a person's takes."""
     from dashboard.sites.services import site_connect

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from dashboard.accounts import roles
 from dashboard.workflow.models import SavedReply, SlaPolicy
-from tests.conftest import connect
+from tests.conftest import connect, reply_form
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 QUEUE_URLS = ["queues:overview", "queues:stats", "queues:export"]
@@ -162,9 +162,7 @@ def test_team_leads_and_admins_save_sla_targets(who, request):
 
 
 def test_an_agent_keeps_personal_replies_but_cannot_share_one(agent, agent_user):
-    response = agent.post(
-        reverse("workflow:reply_create"), {"title": "Hello", "body": "Hi!", "shared": "on"}
-    )
+    response = agent.post(reverse("workflow:reply_create"), reply_form("Hello", "Hi!", shared=True))
     assert response.status_code == 302
     reply = SavedReply.objects.get()
     assert (reply.owner, reply.shared) == (agent_user, False)
@@ -172,7 +170,7 @@ def test_an_agent_keeps_personal_replies_but_cannot_share_one(agent, agent_user)
     assert "a Team lead or an Admin shares it" in form
     agent.post(
         reverse("workflow:reply_edit", args=[reply.pk]),
-        {"title": "Hello there", "body": "Hi!", "shared": "on"},
+        reply_form("Hello there", "Hi!", shared=True),
     )
     reply.refresh_from_db()
     assert (reply.title, reply.shared) == ("Hello there", False)
@@ -196,7 +194,7 @@ def test_an_agent_cannot_edit_or_delete_a_shared_reply_even_their_own(agent, age
 
 
 def test_a_team_lead_shares_edits_and_deletes_shared_replies(lead, user):
-    lead.post(reverse("workflow:reply_create"), {"title": "Refunds", "body": "x", "shared": "on"})
+    lead.post(reverse("workflow:reply_create"), reply_form("Refunds", "x", shared=True))
     reply = SavedReply.objects.get()
     assert reply.shared
     lead.post(reverse("workflow:reply_edit", args=[reply.pk]), {"title": "Refunds", "body": "y"})

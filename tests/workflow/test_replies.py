@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from dashboard.workflow.models import SavedReply
-from tests.conftest import connect
+from tests.conftest import connect, reply_form
 
 LIST = "/workflow/replies/"
 PICK = "/workflow/replies/pick/"
@@ -51,7 +51,7 @@ def test_search_narrows_the_list_without_reloading_the_page(agent_client, replie
 def test_creating_a_reply_saves_it_for_its_owner(agent_client, user):
     response = agent_client.post(
         reverse("workflow:reply_create"),
-        {"title": "  Welcome   aboard ", "body": "Hello {customer_first_name}", "shared": "on"},
+        reply_form("  Welcome   aboard ", "Hello {customer_first_name}", shared=True),
     )
     assert response.status_code == 302
     reply = SavedReply.objects.get()
