@@ -16,7 +16,7 @@ from dashboard.fluent.parsing import site_zone
 from dashboard.fluent.reference import essentials_get
 from dashboard.reports import stats
 from dashboard.reports.query import ReportQuery
-from dashboard.reports.sources import TIME_PAGES, agent_matches, site_calls, site_filters
+from dashboard.reports.sources import TIME_PAGES, site_calls, site_filters
 from dashboard.sites.models import Site
 from dashboard.sites.services import client_for
 from dashboard.tickets import people
@@ -58,6 +58,8 @@ class SiteTotals:
     open_now: int | None = None
     error: str = ""
     absent: list[str] = field(default_factory=list)
+    # The site's own id for the person the agent filter names (found once, by site_filters).
+    agent_id: int | None = None
 
 
 @dataclass
@@ -115,6 +117,7 @@ def load_report(
         options["products"].update({p.title: p.title for p in essentials.products if p.title})
         filters = site_filters(site, essentials, query)
         totals[site.pk].absent = filters.absent
+        totals[site.pk].agent_id = filters.agent_id
         if filters.absent:
             continue
         calls |= site_calls(
@@ -158,13 +161,9 @@ def _merge(query, today, chosen, zones, totals, outcomes, reference, options) ->
         if failed:
             row.error = _message(failed[0])
             continue
-        site_agents = reference[site.pk].value.agents
-        names = {a.id: (people.agent_key(site, a), a.name) for a in site_agents}
-        wanted = (
-            next((names[a.id][0] for a in site_agents if agent_matches(site, a, query.agent)), None)
-            if query.agent
-            else ""
-        )
+        names = {a.id: (people.agent_key(site, a), a.name) for a in reference[site.pk].value.agents}
+        # A site without the person is absent above: with a filter, the site has their id.
+        wanted = names[row.agent_id][0] if query.agent else ""
         for series in ("opened", "closed", "replies"):
             counts = got[series].value
             for day, count in counts.items():
