@@ -36,9 +36,8 @@ _waiting_work: contextvars.ContextVar[list[Callable[[], object]] | None] = conte
     "waiting_work", default=None
 )
 _pool_lock = threading.Lock()
-# Set in the pool's threads, and in the request thread while a round is timed: only the request
-# thread's outermost round is the request's waiting (see ``_timed``).
-_pooled_call: contextvars.ContextVar[bool] = contextvars.ContextVar("pooled_call", default=False)
+# Set while a round is timed: only the request thread's outermost round is the request's waiting
+# (see ``_timed``). The pool's threads run in a copy of the context taken inside that round.
 _timing: contextvars.ContextVar[bool] = contextvars.ContextVar("timing_round", default=False)
 
 
@@ -159,7 +158,6 @@ class _Round:
 def _pooled(call: Callable[[], T], gate: _Gate, state: _Round) -> Outcome[T]:
     # The waiting work belongs to the request thread (it may use the ORM), never to a worker.
     _waiting_work.set(None)
-    _pooled_call.set(True)
     current_round.set(state)
     arrived = answered = False
 
@@ -191,7 +189,7 @@ def _timed() -> Iterator[None]:
     round went to a site: answers from the cache are the request's own work, and so is a round
     inside another (a pool thread's, or one nested in the request thread): its time is already
     part of the outer round's."""
-    current = None if _pooled_call.get() or _timing.get() else trace.current()
+    current = None if _timing.get() else trace.current()
     if current is None:
         yield
         return
